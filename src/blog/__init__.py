@@ -1,0 +1,3 @@
+"""blog: a Hugo-style static blog generator."""
+
+__version__ = "0.1.0"

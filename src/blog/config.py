@@ -1,0 +1,382 @@
+"""Load ``config.yaml`` into a frozen ``Config``, reporting every problem with its line."""
+
+from __future__ import annotations
+
+import difflib
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from blog.errors import BlogError, Diagnostics
+
+CONFIG_NAMES = ("config.yaml", "config.yml", "hugo.yaml", "hugo.yml")
+
+KNOWN_KEYS = frozenset(
+    {
+        "baseurl", "title", "languagecode", "timezone", "taxonomies", "permalinks", "params",
+        "markup", "pagination", "paginate", "summarylength", "menu", "menus", "copyright",
+        "author", "enablerobotstxt", "mainsections", "builddrafts", "buildfuture",
+        "buildexpired", "publishdir", "defaultcontentlanguage", "theme", "description",
+        "services", "outputs", "enableemoji", "enablegitinfo", "cname", "pygmentsuseclasses",
+    }
+)  # fmt: skip
+"""Top-level keys we read (lower-cased; Hugo matches config keys case-insensitively)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MenuEntry:
+    """One link of a configured menu."""
+
+    name: str
+    """Label shown."""
+    url: str
+    """Site-relative or absolute URL."""
+    weight: int = 0
+    """Ordering weight."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Config:
+    """The site configuration; nothing else reads the YAML."""
+
+    root: Path
+    """Folder holding the config file; ``content/`` etc. live here."""
+    title: str = "My Blog"
+    """Site title."""
+    base_url: str = "http://localhost:1313/"
+    """Absolute base URL, ending with ``/``."""
+    language_code: str = "en"
+    """``<html lang>`` and feed language."""
+    timezone: str = "UTC"
+    """Applied to dates written without an offset."""
+    description: str = ""
+    """Site description (home meta description)."""
+    author: str = ""
+    """Default author."""
+    copyright: str = ""
+    """Footer copyright text."""
+    taxonomies: tuple[tuple[str, str], ...] = (("tag", "tags"), ("category", "categories"))
+    """(singular, plural) pairs, in config order."""
+    permalinks: Mapping[str, str] = field(default_factory=dict)
+    """Section name → permalink pattern for pages."""
+    term_permalinks: Mapping[str, str] = field(default_factory=dict)
+    """Taxonomy plural → permalink pattern for its terms."""
+    params: Mapping[str, Any] = field(default_factory=dict)
+    """Free-form ``params``, lower-cased keys (Hugo's ``.Site.Params``)."""
+    unsafe_html: bool = False
+    """``markup.goldmark.renderer.unsafe``: keep raw HTML in Markdown."""
+    toc_start: int = 2
+    """``markup.tableOfContents.startLevel``."""
+    toc_end: int = 3
+    """``markup.tableOfContents.endLevel``."""
+    highlight_style: str = "friendly"
+    """Pygments style for light mode (``markup.highlight.style``)."""
+    highlight_dark_style: str = "monokai"
+    """Pygments style for dark mode (``markup.highlight.darkStyle``, ours)."""
+    pager_size: int = 10
+    """``pagination.pagerSize``."""
+    summary_length: int = 70
+    """``summaryLength`` in words."""
+    feed_limit: int = -1
+    """``services.rss.limit``: items per feed, -1 for all (Hugo's default)."""
+    feed_full_content: bool = False
+    """Put the full content in feeds (PaperMod's ``params.ShowFullTextinRSS``)."""
+    menus: Mapping[str, tuple[MenuEntry, ...]] = field(default_factory=dict)
+    """Menu name → entries by weight."""
+    main_sections: tuple[str, ...] = ()
+    """Sections listed on the home page (``params.mainSections``); empty means the largest."""
+    enable_robots_txt: bool = True
+    """Write ``robots.txt``."""
+    publish_dir: str = "public"
+    """Default output folder."""
+    cname: str = ""
+    """Custom domain written to ``CNAME`` (GitHub Pages)."""
+
+    @property
+    def base_path(self) -> str:
+        """Return the path part of the base URL (``/myblog/``)."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    @property
+    def content_dir(self) -> Path:
+        """Return the content folder."""
+        return self.root / "content"
+
+    @property
+    def templates_dir(self) -> Path:
+        """Return the site's template override folder."""
+        return self.root / "templates"
+
+    @property
+    def static_dir(self) -> Path:
+        """Return the site's static folder."""
+        return self.root / "static"
+
+    @property
+    def taxonomy_names(self) -> tuple[str, ...]:
+        """Return the plural names of the taxonomies."""
+        return tuple(plural for _, plural in self.taxonomies)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A SafeLoader that records the line of every mapping key by dotted path."""
+
+
+def _load_yaml_with_lines(text: str) -> tuple[Any, dict[str, int]]:
+    """Parse YAML and return the data plus ``{"a.b": line}`` for every mapping key."""
+    lines: dict[str, int] = {}
+    node = yaml.compose(text, Loader=_LineLoader)
+    if node is None:
+        return None, lines
+
+    def walk(n: yaml.Node, prefix: str) -> None:
+        if isinstance(n, yaml.MappingNode):
+            for key_node, value_node in n.value:
+                key = f"{prefix}{str(key_node.value).lower()}"
+                lines.setdefault(key, key_node.start_mark.line + 1)
+                walk(value_node, key + ".")
+
+    walk(node, "")
+    return yaml.load(text, Loader=_LineLoader), lines
+
+
+def find_config(root: Path) -> Path | None:
+    """Return the config file of the site folder ``root``, the first of Hugo's names found."""
+    for name in CONFIG_NAMES:
+        if (root / name).is_file():
+            return root / name
+    return None
+
+
+def load_config(root: Path, diag: Diagnostics, *, base_url: str | None = None) -> Config:
+    """Read the site's config file; problems go to ``diag``, a missing file raises BlogError."""
+    path = find_config(root)
+    if path is None:
+        raise BlogError(
+            f"no config.yaml in {root}: this is not a site folder\n"
+            "    hint: run blog in your site's folder, or pass -s/--source DIR"
+        )
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        data, lines = _load_yaml_with_lines(text)
+    except UnicodeDecodeError as exc:
+        diag.error(f"config is not UTF-8 text: {exc.reason}", path=path, line=1)
+        return Config(root=root)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        diag.error(
+            f"config is not valid YAML: {exc.problem or exc}",
+            path=path,
+            line=line,
+            column=col,
+            hint="check the indentation and quoting on that line",
+        )
+        return Config(root=root)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        diag.error(
+            "config must be a mapping of keys to values",
+            path=path,
+            line=1,
+            hint="write it as `key: value` lines, e.g. `title: My Blog`",
+        )
+        return Config(root=root)
+    return _ConfigReader(root, path, data, lines, diag).read(base_url)
+
+
+class _ConfigReader:
+    """Turn the parsed mapping into a Config, one typed getter per value."""
+
+    def __init__(
+        self, root: Path, path: Path, data: dict[str, Any], lines: dict[str, int], diag: Diagnostics
+    ) -> None:
+        self.root, self.path, self.lines, self.diag = root, path, lines, diag
+        self.data = {str(k).lower(): v for k, v in data.items()}
+
+    def _line(self, key: str) -> int | None:
+        return self.lines.get(key.lower())
+
+    def _get(self, dotted: str, kind: type, default: Any) -> Any:
+        value: Any = self.data
+        for part in dotted.lower().split("."):
+            if not isinstance(value, dict):
+                return default
+            value = {str(k).lower(): v for k, v in value.items()}.get(part)
+            if value is None:
+                return default
+        if kind is int and isinstance(value, bool):
+            value = str(value)
+        if kind is float and isinstance(value, int):
+            return value
+        if not isinstance(value, kind):
+            self.diag.error(
+                f"{dotted} must be {_KIND_NAMES[kind]}, got {value!r}",
+                path=self.path,
+                line=self._line(dotted),
+                hint=f"e.g. {dotted.rsplit('.', 1)[-1]}: {_KIND_EXAMPLES[kind]}",
+            )
+            return default
+        return value
+
+    def read(self, base_url_override: str | None) -> Config:
+        self._warn_unknown()
+        params = self._get("params", dict, {})
+        base_url = base_url_override or self._get("baseURL", str, Config.base_url)
+        return Config(
+            root=self.root,
+            title=self._get("title", str, Config.title),
+            base_url=self._base_url(base_url),
+            language_code=self._get("languageCode", str, "en"),
+            timezone=self._timezone(),
+            description=self._get("description", str, "")
+            or str(_ci(params).get("description", "")),
+            author=self._author(params),
+            copyright=self._get("copyright", str, ""),
+            taxonomies=self._taxonomies(),
+            permalinks=self._permalinks("page"),
+            term_permalinks=self._permalinks("term"),
+            params=_ci(params),
+            unsafe_html=self._get("markup.goldmark.renderer.unsafe", bool, False),
+            toc_start=self._level("markup.tableOfContents.startLevel", 2),
+            toc_end=self._level("markup.tableOfContents.endLevel", 3),
+            highlight_style=self._get("markup.highlight.style", str, "friendly"),
+            highlight_dark_style=self._get("markup.highlight.darkStyle", str, "monokai"),
+            pager_size=self._pager_size(),
+            summary_length=self._get("summaryLength", int, 70),
+            feed_limit=self._get("services.rss.limit", int, -1),
+            feed_full_content=bool(_ci(params).get("showfulltextinrss", False)),
+            menus=self._menus(),
+            main_sections=self._main_sections(params),
+            enable_robots_txt=self._get("enableRobotsTXT", bool, True),
+            publish_dir=self._get("publishDir", str, "public"),
+            cname=self._get("cname", str, ""),
+        )
+
+    def _warn_unknown(self) -> None:
+        for key in self.data:
+            if key in KNOWN_KEYS:
+                continue
+            close = difflib.get_close_matches(key, sorted(KNOWN_KEYS), n=1, cutoff=0.6)
+            self.diag.warning(
+                f"unknown config key '{key}' (ignored)",
+                path=self.path,
+                line=self._line(key),
+                hint=f"did you mean '{close[0]}'?" if close else "see README.md for every key",
+            )
+
+    def _base_url(self, url: str) -> str:
+        parts = urlsplit(url)
+        if not parts.scheme or not parts.netloc:
+            self.diag.error(
+                f"baseURL must be an absolute URL, got {url!r}",
+                path=self.path,
+                line=self._line("baseurl"),
+                hint="e.g. baseURL: https://example.github.io/myblog/",
+            )
+            return Config.base_url
+        return url if url.endswith("/") else url + "/"
+
+    def _timezone(self) -> str:
+        name = self._get("timeZone", str, "UTC")
+        try:
+            zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            self.diag.error(
+                f"unknown timeZone {name!r}",
+                path=self.path,
+                line=self._line("timezone"),
+                hint="use an IANA name such as UTC, Europe/Berlin or America/New_York",
+            )
+            return "UTC"
+        return name
+
+    def _author(self, params: dict[str, Any]) -> str:
+        author = self.data.get("author") or _ci(params).get("author") or ""
+        if isinstance(author, dict):
+            author = author.get("name", "")
+        if isinstance(author, list):
+            author = ", ".join(str(a) for a in author)
+        return str(author)
+
+    def _taxonomies(self) -> tuple[tuple[str, str], ...]:
+        raw = self._get("taxonomies", dict, None)
+        if raw is None:
+            return Config.taxonomies
+        return tuple((str(s), str(p).lower()) for s, p in raw.items() if p)
+
+    def _permalinks(self, kind: str) -> dict[str, str]:
+        raw = self._get("permalinks", dict, {})
+        if kind in raw or "term" in raw:
+            raw = raw.get(kind) or {}
+        elif kind == "term":
+            return {}
+        return {str(k).lower(): str(v) for k, v in raw.items() if isinstance(v, str)}
+
+    def _level(self, dotted: str, default: int) -> int:
+        level = self._get(dotted, int, default)
+        if not 1 <= level <= 6:
+            self.diag.error(
+                f"{dotted} must be a heading level from 1 to 6, got {level}",
+                path=self.path,
+                line=self._line(dotted),
+            )
+            return default
+        return int(level)
+
+    def _pager_size(self) -> int:
+        size = self._get("pagination.pagerSize", int, 0) or self._get("paginate", int, 10)
+        if size < 1:
+            self.diag.error(
+                f"pagination.pagerSize must be a positive integer, got {size}",
+                path=self.path,
+                line=self._line("pagination.pagersize"),
+                hint="e.g. pagination: {pagerSize: 10}",
+            )
+            return 10
+        return int(size)
+
+    def _menus(self) -> dict[str, tuple[MenuEntry, ...]]:
+        raw = self._get("menus", dict, None) or self._get("menu", dict, {})
+        menus: dict[str, tuple[MenuEntry, ...]] = {}
+        for name, entries in raw.items():
+            items = []
+            for entry in entries if isinstance(entries, list) else []:
+                e = _ci(entry) if isinstance(entry, dict) else {}
+                if "name" not in e or ("url" not in e and "pageref" not in e):
+                    self.diag.error(
+                        f"menu '{name}' entry needs a name and a url",
+                        path=self.path,
+                        line=self._line(f"menus.{name}") or self._line(f"menu.{name}"),
+                        hint="e.g. - {name: Tags, url: /tags/, weight: 10}",
+                    )
+                    continue
+                url = str(e.get("url") or e.get("pageref"))
+                items.append(
+                    MenuEntry(name=str(e["name"]), url=url, weight=int(e.get("weight") or 0))
+                )
+            menus[str(name)] = tuple(sorted(items, key=lambda m: (m.weight, m.name)))
+        return menus
+
+    def _main_sections(self, params: dict[str, Any]) -> tuple[str, ...]:
+        raw = _ci(params).get("mainsections") or self.data.get("mainsections") or ()
+        if isinstance(raw, str):
+            raw = (raw,)
+        return tuple(str(s) for s in raw)
+
+
+def _ci(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the mapping with lower-cased keys (Hugo's params are case-insensitive)."""
+    return {str(k).lower(): v for k, v in mapping.items()}
+
+
+_KIND_NAMES = {str: "a string", int: "an integer", bool: "true or false", dict: "a mapping"}
+_KIND_EXAMPLES = {str: '"text"', int: "10", bool: "true", dict: "{key: value}"}

@@ -1,0 +1,134 @@
+"""Read ``content/``: walk it in sorted order, load every page, list the files to copy."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+from blog.errors import Diagnostic, Diagnostics
+from blog.model import Page, SourceFile
+from blog.pages import LoadedPage, PageSettings, load_page
+
+_TEMP_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", "___jb_tmp___", "___jb_old___")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Inclusion:
+    """Which unpublished pages a build includes (Hugo's ``-D``, ``-F``, ``-E``)."""
+
+    drafts: bool = False
+    """Include drafts."""
+    future: bool = False
+    """Include pages dated in the future."""
+    expired: bool = False
+    """Include expired pages."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Content:
+    """Everything read from ``content/``."""
+
+    pages: tuple[Page, ...]
+    """Published regular pages."""
+    branches: tuple[Page, ...]
+    """``_index.md`` pages (section and home titles and text)."""
+    files: tuple[SourceFile, ...]
+    """Non-Markdown files to copy (bundle resources, images)."""
+    excluded: tuple[tuple[Page, str], ...]
+    """Pages left out, with the reason (draft, future, expired)."""
+
+
+def is_ignored(name: str) -> bool:
+    """Whether a file is a dotfile or an editor's temporary file."""
+    return (
+        name.startswith((".", "#"))
+        or name.endswith(_TEMP_SUFFIXES)
+        or name == "4913"
+        or name.endswith(".md.tmp")
+    )
+
+
+def walk_content(content_dir: Path) -> list[Path]:
+    """Return every file under ``content_dir`` in sorted order, skipping ignored names."""
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(content_dir):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        found.extend(Path(dirpath) / f for f in sorted(filenames) if not is_ignored(f))
+    return found
+
+
+def read_source(path: Path, rel: PurePosixPath, diag: Diagnostics) -> str | None:
+    """Read a content file as UTF-8 text, reporting unreadable or non-text files."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        diag.error(f"cannot read file: {exc.strerror}", path=path, hint="check its permissions")
+        return None
+    try:
+        return data.decode("utf-8-sig").replace("\r\n", "\n")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        diag.error(
+            f"file is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            path=path,
+            line=line,
+            hint="save the file as UTF-8",
+        )
+        return None
+
+
+def exclusion_reason(page: Page, now: datetime, inclusion: Inclusion) -> str | None:
+    """Return why a page is left out of this build, or None when it is published."""
+    if page.draft and not inclusion.drafts:
+        return "draft"
+    publish = page.publish_date or page.date
+    if publish is not None and publish > now and not inclusion.future:
+        return f"future: appears at {publish.isoformat()}"
+    if page.expiry_date is not None and page.expiry_date <= now and not inclusion.expired:
+        return f"expired at {page.expiry_date.isoformat()}"
+    return None
+
+
+def load_content(
+    content_dir: Path,
+    settings: PageSettings,
+    diag: Diagnostics,
+    *,
+    now: datetime,
+    inclusion: Inclusion,
+) -> Content:
+    """Load every page under ``content_dir``; problems go to ``diag``."""
+    pages: list[Page] = []
+    branches: list[Page] = []
+    files: list[SourceFile] = []
+    excluded: list[tuple[Page, str]] = []
+    for path in walk_content(content_dir):
+        rel = PurePosixPath(path.relative_to(content_dir).as_posix())
+        if path.suffix.lower() not in (".md", ".markdown"):
+            files.append(SourceFile(source=path, output=rel))
+            continue
+        text = read_source(path, rel, diag)
+        if text is None:
+            continue
+        loaded = load_page(rel, text, file_path=path, settings=settings)
+        _collect(loaded, diag)
+        if loaded.page is None:
+            continue
+        if rel.name == "_index.md":
+            branches.append(loaded.page)
+            continue
+        reason = exclusion_reason(loaded.page, now, inclusion)
+        if reason is None:
+            pages.append(loaded.page)
+        else:
+            excluded.append((loaded.page, reason))
+    return Content(
+        pages=tuple(pages), branches=tuple(branches), files=tuple(files), excluded=tuple(excluded)
+    )
+
+
+def _collect(loaded: LoadedPage, diag: Diagnostics) -> None:
+    diagnostics: tuple[Diagnostic, ...] = loaded.diagnostics
+    diag.extend(list(diagnostics))

@@ -1,0 +1,108 @@
+"""RSS 2.0, sitemap, robots.txt and the search index, built with escaping by construction."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from email.utils import format_datetime
+
+from blog.config import Config
+from blog.model import Page
+from blog.urls import abs_url
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+_EPOCH = datetime(1, 1, 1, tzinfo=UTC)
+
+
+def _xml_bytes(root: ET.Element) -> bytes:
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n' + ET.tostring(
+        root, encoding="utf-8", xml_declaration=False
+    )
+
+
+def render_rss(
+    config: Config,
+    *,
+    title: str,
+    url: str,
+    pages: Sequence[Page],
+    description: str = "",
+) -> bytes:
+    """Return an RSS 2.0 feed of ``pages`` (newest first) for the list at ``url``."""
+    ET.register_namespace("atom", ATOM_NS)
+    rss = ET.Element("rss", {"version": "2.0"})
+    channel = ET.SubElement(rss, "channel")
+    feed_title = title if title == config.title else f"{title} on {config.title}"
+    ET.SubElement(channel, "title").text = feed_title
+    ET.SubElement(channel, "link").text = abs_url(url, config.base_url)
+    ET.SubElement(channel, "description").text = (
+        description or config.description or f"Recent content in {feed_title}"
+    )
+    ET.SubElement(channel, "generator").text = "blog"
+    ET.SubElement(channel, "language").text = config.language_code
+    items = list(pages) if config.feed_limit < 0 else list(pages)[: config.feed_limit]
+    dates = [p.lastmod or p.date for p in items if p.lastmod or p.date]
+    if dates:
+        ET.SubElement(channel, "lastBuildDate").text = format_datetime(max(d for d in dates if d))
+    ET.SubElement(
+        channel,
+        f"{{{ATOM_NS}}}link",
+        {
+            "href": abs_url(url + "index.xml", config.base_url),
+            "rel": "self",
+            "type": "application/rss+xml",
+        },
+    )
+    for page in items:
+        _rss_item(channel, config, page)
+    return _xml_bytes(rss)
+
+
+def _rss_item(channel: ET.Element, config: Config, page: Page) -> None:
+    item = ET.SubElement(channel, "item")
+    link = abs_url(page.url, config.base_url)
+    ET.SubElement(item, "title").text = page.title
+    ET.SubElement(item, "link").text = link
+    ET.SubElement(item, "pubDate").text = format_datetime(page.date or _EPOCH)
+    ET.SubElement(item, "guid").text = link
+    body = page.html if config.feed_full_content else (page.summary or page.description)
+    ET.SubElement(item, "description").text = body
+
+
+def render_sitemap(config: Config, entries: Sequence[tuple[str, datetime | None]]) -> bytes:
+    """Return ``sitemap.xml`` for (site-relative URL, last modified) entries."""
+    ET.register_namespace("", SITEMAP_NS)
+    urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+    for url, lastmod in entries:
+        node = ET.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
+        ET.SubElement(node, f"{{{SITEMAP_NS}}}loc").text = abs_url(url, config.base_url)
+        if lastmod is not None:
+            ET.SubElement(node, f"{{{SITEMAP_NS}}}lastmod").text = lastmod.isoformat()
+    return _xml_bytes(urlset)
+
+
+def render_robots(config: Config) -> bytes:
+    """Return ``robots.txt`` allowing everything and naming the sitemap."""
+    sitemap = abs_url("/sitemap.xml", config.base_url)
+    return f"User-agent: *\nDisallow:\nSitemap: {sitemap}\n".encode()
+
+
+def render_search_index(config: Config, pages: Sequence[Page]) -> bytes:
+    """Return the JSON search index: title, URL, summary and text of each searchable page."""
+    records = [
+        {
+            "title": page.title,
+            "url": abs_url(page.url, config.base_url),
+            "summary": page.description,
+            "content": page.plain_text,
+            "tags": [t.name for refs in page.terms.values() for t in refs],
+        }
+        for page in pages
+        if not page.param("searchhidden")
+    ]
+    # ensure_ascii keeps "</script>"-like text harmless if the index is ever inlined.
+    return json.dumps(records, ensure_ascii=True, separators=(",", ":")).encode()

@@ -1,0 +1,269 @@
+"""List every file the site will contain and the explicit context each is rendered with. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Any, TypedDict
+
+from blog.feeds import render_robots, render_rss, render_search_index, render_sitemap
+from blog.model import Kind, Page, Pager, Section, Taxonomy, Term
+from blog.site import Site, date_key
+from blog.urls import output_path, pager_url
+
+
+class Context(TypedDict, total=False):
+    """What a template sees; every kind sets the keys that apply to it (rest are None)."""
+
+    site: Site
+    kind: Kind | str
+    url: str
+    title: str
+    description: str
+    page: Page | None
+    section: Section | None
+    taxonomy: Taxonomy | None
+    term: Term | None
+    pager: Pager | None
+    prev_page: Page | None
+    next_page: Page | None
+    related: tuple[Page, ...]
+    breadcrumbs: tuple[tuple[str, str], ...]
+    feed_url: str | None
+    target: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TemplateOutput:
+    """A file rendered from a template."""
+
+    path: PurePosixPath
+    """Where it goes, relative to the output folder."""
+    templates: tuple[str, ...]
+    """Template names to try, first found wins."""
+    context: Context
+    """The template's variables."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DataOutput:
+    """A file whose bytes are already known (feeds, sitemap, search index)."""
+
+    path: PurePosixPath
+    """Where it goes, relative to the output folder."""
+    data: bytes
+    """Its content."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CopyOutput:
+    """A file copied from the site (static files, bundle resources)."""
+
+    path: PurePosixPath
+    """Where it goes, relative to the output folder."""
+    source: Path
+    """The file to copy."""
+
+
+Output = TemplateOutput | DataOutput | CopyOutput
+
+
+def base_context(site: Site, kind: str, url: str, title: str) -> Context:
+    """Return a context with every key present (so StrictUndefined catches only typos)."""
+    return Context(
+        site=site,
+        kind=kind,
+        url=url,
+        title=title,
+        description=site.config.description,
+        page=None,
+        section=None,
+        taxonomy=None,
+        term=None,
+        pager=None,
+        prev_page=None,
+        next_page=None,
+        related=(),
+        breadcrumbs=(),
+        feed_url=None,
+        target="",
+    )
+
+
+def paginate(items: tuple[Page, ...], per_page: int, list_url: str) -> tuple[Pager, ...]:
+    """Split ``items`` into pagers at Hugo's URLs (``/page/2/`` …); one pager when empty."""
+    chunks = [items[i : i + per_page] for i in range(0, len(items), per_page)] or [()]
+    total = len(chunks)
+    return tuple(
+        Pager(
+            number=n,
+            total=total,
+            url=pager_url(list_url, n),
+            items=chunk,
+            first_url=list_url,
+            prev_url=pager_url(list_url, n - 1) if n > 1 else None,
+            next_url=pager_url(list_url, n + 1) if n < total else None,
+        )
+        for n, chunk in enumerate(chunks, start=1)
+    )
+
+
+def plan_pages(site: Site) -> list[Output]:
+    """Return one output per regular page."""
+    outputs: list[Output] = []
+    for page in site.pages:
+        ctx = base_context(site, "page", page.url, page.title)
+        newer, older = site.neighbours(page)
+        ctx.update(
+            page=page,
+            description=page.description or site.config.description,
+            section=site.section(page.section) if page.section else None,
+            prev_page=newer,
+            next_page=older,
+            related=site.related(page),
+            breadcrumbs=breadcrumbs(site, page.url),
+        )
+        templates = (f"{page.layout}.html",) if page.layout else ()
+        outputs.append(
+            TemplateOutput(
+                path=output_path(page.url), templates=(*templates, "page.html"), context=ctx
+            )
+        )
+    return outputs
+
+
+def breadcrumbs(site: Site, url: str) -> tuple[tuple[str, str], ...]:
+    """Return (title, url) for each section above ``url`` (home first)."""
+    crumbs: list[tuple[str, str]] = [("Home", "/")]
+    by_url = {s.url: s for s in site.sections}
+    parts = url.strip("/").split("/")
+    for i in range(1, len(parts)):
+        prefix = "/" + "/".join(parts[:i]) + "/"
+        if prefix in by_url:
+            crumbs.append((by_url[prefix].title, prefix))
+    return tuple(crumbs)
+
+
+def plan_list(
+    site: Site, kind: str, url: str, title: str, items: tuple[Page, ...], **extra: Any
+) -> list[Output]:
+    """Return the pagers of one list page plus Hugo's ``page/1/`` redirect."""
+    outputs: list[Output] = []
+    template = {"home": "home.html", "section": "section.html", "term": "term.html"}[kind]
+    for pager in paginate(items, site.config.pager_size, url):
+        ctx = base_context(site, kind, pager.url, title)
+        ctx.update(pager=pager, feed_url=url + "index.xml", breadcrumbs=breadcrumbs(site, url))
+        ctx.update(extra)  # type: ignore[typeddict-item]
+        outputs.append(
+            TemplateOutput(path=output_path(pager.url), templates=(template,), context=ctx)
+        )
+    outputs.append(redirect(site, url + "page/1/", url))
+    return outputs
+
+
+def redirect(site: Site, from_url: str, to_url: str) -> TemplateOutput:
+    """Return a redirect page at ``from_url`` (aliases, ``page/1/``)."""
+    ctx = base_context(site, "alias", from_url, to_url)
+    ctx.update(target=to_url)
+    return TemplateOutput(path=output_path(from_url), templates=("alias.html",), context=ctx)
+
+
+def plan_lists(site: Site) -> list[Output]:
+    """Return home, section, taxonomy and term outputs."""
+    home_title = site.home.title if site.home else site.config.title
+    outputs = plan_list(site, "home", "/", home_title, site.home_pages)
+    for section in site.sections:
+        outputs += plan_list(
+            site,
+            "section",
+            section.url,
+            section.title,
+            section.pages,
+            section=section,
+            description=section.description or site.config.description,
+        )
+    for taxonomy in site.taxonomies:
+        ctx = base_context(site, "taxonomy", taxonomy.url, taxonomy.name.title())
+        ctx.update(
+            taxonomy=taxonomy,
+            feed_url=taxonomy.url + "index.xml",
+            breadcrumbs=breadcrumbs(site, taxonomy.url),
+        )
+        outputs.append(
+            TemplateOutput(
+                path=output_path(taxonomy.url), templates=("taxonomy.html",), context=ctx
+            )
+        )
+        for term in taxonomy.terms:
+            outputs += plan_list(
+                site, "term", term.url, term.name, term.pages, taxonomy=taxonomy, term=term
+            )
+    return outputs
+
+
+def plan_aliases(site: Site) -> list[Output]:
+    """Return one redirect page per alias."""
+    return [redirect(site, alias, page.url) for page in site.pages for alias in page.aliases]
+
+
+def plan_special(site: Site) -> list[Output]:
+    """Return the 404 page."""
+    ctx = base_context(site, "404", "/404.html", "Page not found")
+    return [TemplateOutput(path=PurePosixPath("404.html"), templates=("404.html",), context=ctx)]
+
+
+def plan_feeds(site: Site) -> list[Output]:
+    """Return RSS feeds (home, sections, taxonomies, terms), sitemap, robots and search index."""
+    cfg = site.config
+    feed_pages = tuple(p for p in site.home_pages if not p.param("norss"))
+    outputs: list[Output] = [
+        DataOutput(
+            path=PurePosixPath("index.xml"),
+            data=render_rss(cfg, title=cfg.title, url="/", pages=feed_pages),
+        )
+    ]
+    for section in site.sections:
+        outputs.append(_feed(site, section.url, section.title, section.regular_pages))
+    for taxonomy in site.taxonomies:
+        outputs.append(_feed(site, taxonomy.url, taxonomy.name.title(), ()))
+        outputs.extend(_feed(site, t.url, t.name, t.pages) for t in taxonomy.terms)
+    outputs.append(DataOutput(path=PurePosixPath("sitemap.xml"), data=_sitemap(site)))
+    if cfg.enable_robots_txt:
+        outputs.append(DataOutput(path=PurePosixPath("robots.txt"), data=render_robots(cfg)))
+    outputs.append(
+        DataOutput(path=PurePosixPath("index.json"), data=render_search_index(cfg, site.pages))
+    )
+    return outputs
+
+
+def _feed(site: Site, url: str, title: str, pages: tuple[Page, ...]) -> DataOutput:
+    data = render_rss(site.config, title=title, url=url, pages=sorted(pages, key=date_key))
+    return DataOutput(path=output_path(url + "index.xml"), data=data)
+
+
+def _sitemap(site: Site) -> bytes:
+    entries: list[tuple[str, datetime | None]] = []
+    newest = max((p.lastmod for p in site.pages if p.lastmod), default=None)
+    entries.append(("/", newest))
+    entries.extend((p.url, p.lastmod) for p in site.pages if not p.param("sitemap_exclude"))
+    entries.extend((s.url, _newest(s.regular_pages)) for s in site.sections)
+    for taxonomy in site.taxonomies:
+        entries.append((taxonomy.url, None))
+        entries.extend((t.url, _newest(t.pages)) for t in taxonomy.terms)
+    return render_sitemap(site.config, entries)
+
+
+def _newest(pages: tuple[Page, ...]) -> datetime | None:
+    return max((p.lastmod for p in pages if p.lastmod), default=None)
+
+
+def plan_site(site: Site) -> list[Output]:
+    """Return every output of the site except static files."""
+    return (
+        plan_pages(site)
+        + plan_lists(site)
+        + plan_aliases(site)
+        + plan_special(site)
+        + (plan_feeds(site))
+    )

@@ -1,0 +1,256 @@
+"""Assemble loaded pages into a Site: order, sections, taxonomies, collisions. Pure."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import PurePosixPath
+
+from blog.config import Config
+from blog.content import Content
+from blog.errors import Diagnostics
+from blog.model import Page, Section, SourceFile, Taxonomy, Term
+from blog.urls import default_page_url, output_path, urlize
+
+_EPOCH = datetime(1, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Site:
+    """The whole site, assembled once per build."""
+
+    config: Config
+    """The configuration."""
+    pages: tuple[Page, ...]
+    """Every published regular page, in Hugo's default order."""
+    home: Page | None
+    """``content/_index.md``, when there is one."""
+    home_pages: tuple[Page, ...]
+    """Regular pages of the main sections, newest first (the home page's list)."""
+    sections: tuple[Section, ...]
+    """Every section, top-level and nested, by path."""
+    taxonomies: tuple[Taxonomy, ...]
+    """Configured taxonomies in config order."""
+    files: tuple[SourceFile, ...]
+    """Content files to copy (bundle resources, images)."""
+
+    def section(self, path: str) -> Section | None:
+        """Return the section at a content folder path."""
+        return next((s for s in self.sections if s.path == path), None)
+
+    def neighbours(self, page: Page) -> tuple[Page | None, Page | None]:
+        """Return the (newer, older) pages beside ``page`` in its section."""
+        if page.section is None:
+            return None, None
+        section = self.section(page.section)
+        items = section.regular_pages if section else ()
+        for index, other in enumerate(items):
+            if other.source == page.source:
+                newer = items[index - 1] if index > 0 else None
+                older = items[index + 1] if index + 1 < len(items) else None
+                return newer, older
+        return None, None
+
+    def related(self, page: Page, limit: int = 5) -> tuple[Page, ...]:
+        """Return pages sharing the most terms with ``page`` (ties: newest first)."""
+        mine = {(t.taxonomy, t.slug) for refs in page.terms.values() for t in refs}
+        if not mine:
+            return ()
+        scored = []
+        for other in self.pages:
+            if other.source == page.source:
+                continue
+            theirs = {(t.taxonomy, t.slug) for refs in other.terms.values() for t in refs}
+            shared = len(mine & theirs)
+            if shared:
+                scored.append((-shared, other))
+        scored.sort(key=lambda item: item[0])
+        return tuple(p for _, p in scored[:limit])
+
+
+def sort_key(page: Page) -> tuple[int, int, float, str, str]:
+    """Return Hugo's default page order: weight (0 last), date desc, title, path."""
+    date = (page.date or _EPOCH).timestamp()
+    return (page.weight == 0, page.weight, -date, page.title.lower(), page.source.as_posix())
+
+
+def date_key(page: Page) -> tuple[float, str]:
+    """Return the newest-first order used by feeds and the home list."""
+    return (-(page.date or _EPOCH).timestamp(), page.source.as_posix())
+
+
+def assemble(config: Config, content: Content, diag: Diagnostics) -> Site:
+    """Build the site's sections and taxonomies and check URL collisions."""
+    pages = tuple(sorted(content.pages, key=sort_key))
+    branches = {p.source.parent.as_posix(): p for p in content.branches}
+    sections = _sections(pages, branches)
+    home_pages = _home_pages(config, pages, sections)
+    taxonomies = tuple(
+        _taxonomy(config, singular, plural, pages, diag) for singular, plural in config.taxonomies
+    )
+    files = _place_bundle_files(pages, content.files)
+    site = Site(
+        config=config,
+        pages=pages,
+        home=branches.get(""),
+        home_pages=home_pages,
+        sections=sections,
+        taxonomies=taxonomies,
+        files=files,
+    )
+    check_collisions(site, diag)
+    return site
+
+
+def _section_of(page: Page, section_paths: set[str]) -> str | None:
+    """Return the deepest section folder holding ``page``."""
+    folder = page.source.parent
+    if page.is_bundle:
+        folder = folder.parent
+    while folder.parts:
+        if folder.as_posix() in section_paths:
+            return folder.as_posix()
+        folder = folder.parent
+    return None
+
+
+def _sections(pages: tuple[Page, ...], branches: dict[str, Page]) -> tuple[Section, ...]:
+    paths = {p.section for p in pages if p.section} | {b for b in branches if b}
+    paths |= {b.split("/")[0] for b in branches if b}
+    direct: dict[str, list[Page]] = defaultdict(list)
+    for page in pages:
+        owner = _section_of(page, paths)
+        if owner:
+            direct[owner].append(page)
+    for path in paths:
+        parent = _parent_section(path, paths)
+        if parent and path in branches:
+            direct[parent].append(branches[path])
+    sections = []
+    for path in sorted(paths):
+        branch = branches.get(path)
+        regular = [p for p in pages if _under(p, path)]
+        sections.append(
+            Section(
+                name=path.rsplit("/", 1)[-1],
+                path=path,
+                title=branch.title if branch else path.rsplit("/", 1)[-1].title(),
+                url=branch.url
+                if branch
+                else default_page_url(PurePosixPath(path, "_index.md"), None),
+                description=branch.description if branch else "",
+                html=branch.html if branch else "",
+                params=branch.params if branch else {},
+                pages=tuple(sorted(direct[path], key=sort_key)),
+                regular_pages=tuple(sorted(regular, key=date_key)),
+                parent=_parent_section(path, paths),
+            )
+        )
+    return tuple(sections)
+
+
+def _under(page: Page, path: str) -> bool:
+    return page.source.as_posix().startswith(path + "/")
+
+
+def _parent_section(path: str, paths: set[str]) -> str | None:
+    parent = PurePosixPath(path).parent
+    while parent.parts:
+        if parent.as_posix() in paths:
+            return parent.as_posix()
+        parent = parent.parent
+    return None
+
+
+def _home_pages(
+    config: Config, pages: tuple[Page, ...], sections: tuple[Section, ...]
+) -> tuple[Page, ...]:
+    main = set(config.main_sections)
+    if not main:
+        top = [s for s in sections if s.parent is None]
+        if top:
+            main = {max(top, key=lambda s: (len(s.regular_pages), s.path == "posts")).path}
+    chosen = [p for p in pages if p.section in main]
+    return tuple(sorted(chosen, key=date_key))
+
+
+def _taxonomy(
+    config: Config, singular: str, plural: str, pages: tuple[Page, ...], diag: Diagnostics
+) -> Taxonomy:
+    by_slug: dict[str, list[Page]] = defaultdict(list)
+    names: dict[str, tuple[str, Page]] = {}
+    for page in sorted(pages, key=date_key):
+        for ref in page.terms.get(plural, ()):
+            first = names.setdefault(ref.slug, (ref.name, page))
+            if first[0] != ref.name and first[0].lower() == ref.name.lower():
+                diag.warning(
+                    f"{singular} '{ref.name}' differs from '{first[0]}' only in case; "
+                    f"they are one term, shown as '{first[0]}'",
+                    path=page.file_path,
+                    hint=f"spell it as in {first[1].source}",
+                )
+            by_slug[ref.slug].append(page)
+    terms = []
+    for slug, term_pages in by_slug.items():
+        ref = next(r for r in term_pages[0].terms[plural] if r.slug == slug)
+        terms.append(
+            Term(
+                taxonomy=plural,
+                name=names[slug][0],
+                slug=slug,
+                url=ref.url,
+                pages=tuple(term_pages),
+            )
+        )
+    terms.sort(key=lambda t: (t.name.lower(), t.slug))
+    return Taxonomy(name=plural, singular=singular, url=f"/{urlize(plural)}/", terms=tuple(terms))
+
+
+def _place_bundle_files(
+    pages: tuple[Page, ...], files: Iterable[SourceFile]
+) -> tuple[SourceFile, ...]:
+    """Put each leaf bundle's resources beside its page; other files keep their path.
+
+    ``files`` arrive with ``output`` set to their path relative to ``content/``.
+    """
+    bundles = {p.source.parent.as_posix() + "/": p for p in pages if p.is_bundle}
+    placed = []
+    for f in files:
+        rel = f.output.as_posix()
+        owner = next((p for folder, p in bundles.items() if rel.startswith(folder)), None)
+        if owner is None:
+            # Hugo lower-cases the folders of published content files.
+            target = PurePosixPath(*[p.lower() for p in f.output.parent.parts], f.output.name)
+        else:
+            inner = rel[len(owner.source.parent.as_posix()) + 1 :]
+            target = output_path(owner.url).parent / inner
+        placed.append(SourceFile(source=f.source, output=target))
+    return tuple(placed)
+
+
+def check_collisions(site: Site, diag: Diagnostics) -> None:
+    """Report every output path claimed by more than one source, naming them all."""
+    claims: dict[str, list[str]] = defaultdict(list)
+    for page in site.pages:
+        claims[output_path(page.url).as_posix()].append(f"{page.source}")
+        for alias in page.aliases:
+            claims[output_path(alias).as_posix()].append(f"{page.source} (alias)")
+    for section in site.sections:
+        claims[output_path(section.url).as_posix()].append(f"section {section.path}/")
+    for tax in site.taxonomies:
+        claims[output_path(tax.url).as_posix()].append(f"taxonomy {tax.name}")
+        for term in tax.terms:
+            claims[output_path(term.url).as_posix()].append(f"{tax.singular} '{term.name}'")
+    claims["index.html"].append("home page")
+    by_source = {p.source.as_posix(): p for p in site.pages}
+    for path, sources in sorted(claims.items()):
+        if len(sources) < 2:
+            continue
+        first = by_source.get(sources[0].removesuffix(" (alias)"))
+        diag.error(
+            f"{len(sources)} sources want the output /{path}: " + ", ".join(sources),
+            path=first.file_path if first else None,
+            hint="change the slug, url or aliases of all but one of them",
+        )

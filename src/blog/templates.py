@@ -1,0 +1,131 @@
+"""The Jinja environment: site ``templates/`` over the packaged theme; errors become data."""
+
+from __future__ import annotations
+
+import hashlib
+import traceback
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from blog.config import Config
+from blog.errors import Diagnostics
+from blog.urls import abs_url, rel_url
+
+THEME_DIR = Path(__file__).parent / "theme"
+
+
+class TemplateFailure(Exception):
+    """A template could not be rendered; the diagnostic is already recorded."""
+
+
+def make_environment(config: Config) -> jinja2.Environment:
+    """Return the environment for a site: its own templates first, then the theme's."""
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(str(config.templates_dir)),
+            jinja2.FileSystemLoader(str(THEME_DIR / "templates")),
+        ]
+    )
+    env = jinja2.Environment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(
+        config=config,
+        rel_url=lambda url: rel_url(url, config.base_path),
+        abs_url=lambda url: abs_url(url, config.base_url),
+    )
+    env.filters.update(
+        date=_format_date,
+        safe_html=lambda html: Markup(html),
+        param=_param,
+    )
+    return env
+
+
+def _format_date(value: datetime | None, fmt: str = "%B %-d, %Y") -> str:
+    """Format a datetime for display; empty for undated pages."""
+    return value.strftime(fmt) if value is not None else ""
+
+
+def _param(page: Any, key: str, default: Any = None) -> Any:
+    """Look a page param up case-insensitively, falling back to the site's params."""
+    params: Mapping[str, Any] = getattr(page, "params", {}) or {}
+    value = params.get(key.lower())
+    return default if value is None else value
+
+
+def template_fingerprint(env: jinja2.Environment) -> str:
+    """Return a digest of every template the environment can load (for the output cache)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for name in sorted(env.list_templates()):
+        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        digest.update(name.encode() + b"\0" + source.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def check_templates(env: jinja2.Environment, diag: Diagnostics) -> None:
+    """Compile every template once so syntax errors are reported with their file and line."""
+    for name in env.list_templates(extensions=["html", "xml", "txt", "json"]):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            diag.error(
+                f"template syntax error: {exc.message}",
+                path=Path(exc.filename) if exc.filename else None,
+                line=exc.lineno,
+                hint="fix the template; see https://jinja.palletsprojects.com/templates/",
+            )
+
+
+def render_template(
+    env: jinja2.Environment,
+    names: tuple[str, ...],
+    context: Mapping[str, Any],
+    diag: Diagnostics,
+) -> str:
+    """Render the first existing template of ``names``; errors go to ``diag``."""
+    try:
+        template = env.select_template(list(names))
+    except jinja2.TemplatesNotFound:
+        diag.error(
+            f"no template named {' or '.join(names)} (while rendering {context.get('url')})",
+            hint="add it to templates/ or check the page's `layout`",
+        )
+        raise TemplateFailure from None
+    except jinja2.TemplateSyntaxError as exc:
+        diag.error(
+            f"template syntax error: {exc.message}",
+            path=Path(exc.filename) if exc.filename else None,
+            line=exc.lineno,
+        )
+        raise TemplateFailure from None
+    try:
+        return template.render(context)
+    except Exception as exc:  # any template runtime error is the template author's mistake
+        path, line = _template_frame(exc)
+        diag.error(
+            f"template error: {exc} (while rendering {context.get('url')})",
+            path=path,
+            line=line,
+            hint="check the variable names used in this template",
+        )
+        raise TemplateFailure from None
+
+
+def _template_frame(exc: BaseException) -> tuple[Path | None, int | None]:
+    """Return the template file and line of the innermost template frame of ``exc``."""
+    found: tuple[Path | None, int | None] = (None, None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith((".html", ".xml", ".txt", ".json")):
+            found = (Path(frame.filename), frame.lineno)
+    return found

@@ -1,0 +1,164 @@
+"""URL rules: slugs, permalinks, the base path, and where a URL lands on disk. Pure."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+from pathlib import PurePosixPath
+from urllib.parse import quote, urlsplit
+
+_PATH_PUNCT = frozenset("./\\_#+~-@")
+_URL_SAFE = "/:#?&=+~@!$,;%()*'[]"
+
+
+def _is_path_char(ch: str) -> bool:
+    return ch in _PATH_PUNCT or unicodedata.category(ch)[0] in "LNM"
+
+
+def urlize(text: str) -> str:
+    """Return ``text`` as a URL path segment the way Hugo's ``urlize`` makes it.
+
+    Letters, digits, marks and ``./\\_#+~-@`` stay; each run of spaces becomes one hyphen
+    (none after an explicit one); everything else is dropped; the result is lower-cased.
+    """
+    out: list[str] = []
+    pending_hyphen = was_hyphen = False
+    for ch in text:
+        if _is_path_char(ch):
+            was_hyphen = ch == "-"
+            if pending_hyphen and not was_hyphen:
+                out.append("-")
+            pending_hyphen = False
+            out.append(ch)
+        elif out and not was_hyphen and ch.isspace():
+            pending_hyphen = True
+    return "".join(out).lower()
+
+
+def term_slug(name: str) -> str:
+    """Return the URL segment of a taxonomy term as Hugo 0.168 makes it.
+
+    Unlike page paths, every space becomes a hyphen (``AI & ML`` → ``ai--ml``) and other
+    punctuation is dropped (``Rock 'n' Roll`` → ``rock-n-roll``); case is folded.
+    """
+    out = []
+    for ch in name.strip():
+        if ch.isspace():
+            out.append("-")
+        elif _is_path_char(ch):
+            out.append(ch)
+    return "".join(out).lower()
+
+
+def normalize_url(url: str) -> str:
+    """Return a front-matter ``url`` or alias as a site-relative URL.
+
+    ``/no-slash`` becomes ``/no-slash/``; a URL naming a file (``/page.html``) stays as is.
+    """
+    url = "/" + url.strip().lstrip("/")
+    last = url.rsplit("/", 1)[-1]
+    if last and "." not in last:
+        url += "/"
+    return url
+
+
+def default_page_url(source: PurePosixPath, slug: str | None) -> str:
+    """Return Hugo's default URL: the folder path, then the slug or the file name."""
+    if source.name == "_index.md":
+        parts = [urlize(p) for p in source.parent.parts]
+        return "/" + "".join(p + "/" for p in parts if p)
+    is_bundle = source.name == "index.md" and source.parent.parts
+    folders = source.parent.parent.parts if is_bundle else source.parent.parts
+    leaf = slug if slug is not None else _base_name(source)
+    parts = [urlize(p) for p in folders] + [urlize(leaf)]
+    return "/" + "/".join(p for p in parts if p) + "/"
+
+
+def _base_name(source: PurePosixPath) -> str:
+    """Return the file name without extension, or the folder name of a bundle."""
+    if source.stem in ("index", "_index") and source.parent.parts:
+        return source.parent.name
+    return source.stem
+
+
+def expand_permalink(
+    pattern: str,
+    *,
+    source: PurePosixPath,
+    section: str,
+    title: str,
+    slug: str | None,
+    date: datetime | None,
+) -> str:
+    """Expand a Hugo permalink pattern (``/:year/:month/:slug/``) for one page."""
+    base = _base_name(source)
+    tokens = {
+        "year": f"{date.year:04d}" if date else "",
+        "month": f"{date.month:02d}" if date else "",
+        "monthname": date.strftime("%B").lower() if date else "",
+        "day": f"{date.day:02d}" if date else "",
+        "weekday": str(date.isoweekday() % 7) if date else "",
+        "weekdayname": date.strftime("%A").lower() if date else "",
+        "yearday": str(date.timetuple().tm_yday) if date else "",
+        "section": urlize(section),
+        "sections": "/".join(urlize(p) for p in source.parent.parts),
+        "title": urlize(title),
+        "slug": urlize(slug if slug else title),
+        "filename": urlize(base),
+        "contentbasename": urlize(base),
+        "slugorfilename": urlize(slug if slug else base),
+        "slugorcontentbasename": urlize(slug if slug else base),
+    }
+    out = []
+    for segment in pattern.split("/"):
+        if segment.startswith(":") and segment[1:].lower() in tokens:
+            out.append(tokens[segment[1:].lower()])
+        else:
+            out.append(segment)
+    url = "/".join(out)
+    while "//" in url:
+        url = url.replace("//", "/")
+    return normalize_url(url)
+
+
+def pager_url(list_url: str, number: int) -> str:
+    """Return the URL of pager ``number`` of the list at ``list_url`` (Hugo's scheme)."""
+    return list_url if number == 1 else f"{list_url}page/{number}/"
+
+
+def output_path(url: str) -> PurePosixPath:
+    """Return where a site-relative URL is written, relative to the output folder."""
+    rel = url.lstrip("/")
+    if not rel or rel.endswith("/"):
+        return PurePosixPath(rel) / "index.html"
+    return PurePosixPath(rel)
+
+
+def is_safe_output(path: PurePosixPath) -> bool:
+    """Whether ``path`` stays inside the output folder (no ``..``, no absolute, no backslash)."""
+    text = path.as_posix()
+    return (
+        not path.is_absolute()
+        and ".." not in path.parts
+        and "\\" not in text
+        and "\x00" not in text
+        and not (len(path.parts) > 0 and ":" in path.parts[0])
+    )
+
+
+def rel_url(url: str, base_path: str) -> str:
+    """Return a site-relative URL under the base path, percent-encoded (Hugo's RelPermalink)."""
+    if urlsplit(url).scheme or url.startswith("//"):
+        return url
+    if url.startswith("#"):
+        return url
+    joined = base_path.rstrip("/") + "/" + url.lstrip("/")
+    return quote(joined, safe=_URL_SAFE)
+
+
+def abs_url(url: str, base_url: str) -> str:
+    """Return an absolute URL for a site-relative one (Hugo's Permalink)."""
+    if urlsplit(url).scheme or url.startswith("//"):
+        return url
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}{rel_url(url, parts.path or '/')}"
