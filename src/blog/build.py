@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
+from blog.cache import BuildCache
 from blog.config import Config, load_config
 from blog.content import Content, Inclusion, load_content
 from blog.errors import Diagnostic, Diagnostics
@@ -42,6 +43,8 @@ class BuildOptions:
     """Fail on warnings too."""
     now: datetime | None = None
     """The moment that decides future and expired pages (default: now)."""
+    cache: BuildCache | None = None
+    """Pages rendered by earlier builds (the serve loop keeps one)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -107,7 +110,12 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
     check_templates(env, diag)
     now = options.now or datetime.now(UTC)
     content = load_content(
-        config.content_dir, page_settings(config), diag, now=now, inclusion=options.inclusion
+        config.content_dir,
+        page_settings(config),
+        diag,
+        now=now,
+        inclusion=options.inclusion,
+        cache=options.cache,
     )
 
     def failed() -> BuildResult:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from blog.cache import BuildCache, digest
 from blog.errors import Diagnostic, Diagnostics
 from blog.model import Page, SourceFile
 from blog.pages import LoadedPage, PageSettings, load_page
@@ -59,13 +60,29 @@ def walk_content(content_dir: Path) -> list[Path]:
     return found
 
 
-def read_source(path: Path, rel: PurePosixPath, diag: Diagnostics) -> str | None:
-    """Read a content file as UTF-8 text, reporting unreadable or non-text files."""
+def _load_one(
+    path: Path, rel: PurePosixPath, settings: PageSettings, cache: BuildCache, diag: Diagnostics
+) -> LoadedPage | None:
+    """Return the loaded page of one file, from the cache when its bytes are unchanged."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         diag.error(f"cannot read file: {exc.strerror}", path=path, hint="check its permissions")
         return None
+    key = digest(data)
+    cached = cache.get(rel, key)
+    if cached is not None:
+        return cached
+    text = decode_source(path, data, diag)
+    if text is None:
+        return None
+    loaded = load_page(rel, text, file_path=path, settings=settings)
+    cache.put(rel, key, loaded)
+    return loaded
+
+
+def decode_source(path: Path, data: bytes, diag: Diagnostics) -> str | None:
+    """Decode a content file as UTF-8 text, reporting non-text files."""
     try:
         return data.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
@@ -98,8 +115,12 @@ def load_content(
     *,
     now: datetime,
     inclusion: Inclusion,
+    cache: BuildCache | None = None,
 ) -> Content:
     """Load every page under ``content_dir``; problems go to ``diag``."""
+    cache = cache if cache is not None else BuildCache()
+    cache.begin(settings)
+    seen: set[PurePosixPath] = set()
     pages: list[Page] = []
     branches: list[Page] = []
     files: list[SourceFile] = []
@@ -109,10 +130,10 @@ def load_content(
         if path.suffix.lower() not in (".md", ".markdown"):
             files.append(SourceFile(source=path, output=rel))
             continue
-        text = read_source(path, rel, diag)
-        if text is None:
+        seen.add(rel)
+        loaded = _load_one(path, rel, settings, cache, diag)
+        if loaded is None:
             continue
-        loaded = load_page(rel, text, file_path=path, settings=settings)
         _collect(loaded, diag)
         if loaded.page is None:
             continue
@@ -124,6 +145,7 @@ def load_content(
             pages.append(loaded.page)
         else:
             excluded.append((loaded.page, reason))
+    cache.forget_missing(seen)
     return Content(
         pages=tuple(pages), branches=tuple(branches), files=tuple(files), excluded=tuple(excluded)
     )
