@@ -124,6 +124,10 @@ class Config:
         return tuple(plural for _, plural in self.taxonomies)
 
 
+DEFAULT = Config(root=Path())
+"""A config with every default, for fallbacks."""
+
+
 class _LineLoader(yaml.SafeLoader):
     """A SafeLoader that records the line of every mapping key by dotted path."""
 
@@ -230,10 +234,10 @@ class _ConfigReader:
     def read(self, base_url_override: str | None) -> Config:
         self._warn_unknown()
         params = self._get("params", dict, {})
-        base_url = base_url_override or self._get("baseURL", str, Config.base_url)
+        base_url = base_url_override or self._get("baseURL", str, DEFAULT.base_url)
         return Config(
             root=self.root,
-            title=self._get("title", str, Config.title),
+            title=self._get("title", str, DEFAULT.title),
             base_url=self._base_url(base_url),
             language_code=self._get("languageCode", str, "en"),
             timezone=self._timezone(),
@@ -282,7 +286,7 @@ class _ConfigReader:
                 line=self._line("baseurl"),
                 hint="e.g. baseURL: https://example.github.io/myblog/",
             )
-            return Config.base_url
+            return DEFAULT.base_url
         return url if url.endswith("/") else url + "/"
 
     def _timezone(self) -> str:
@@ -310,7 +314,7 @@ class _ConfigReader:
     def _taxonomies(self) -> tuple[tuple[str, str], ...]:
         raw = self._get("taxonomies", dict, None)
         if raw is None:
-            return Config.taxonomies
+            return DEFAULT.taxonomies
         return tuple((str(s), str(p).lower()) for s, p in raw.items() if p)
 
     def _permalinks(self, kind: str) -> dict[str, str]:
