@@ -131,10 +131,10 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
     if diag.has_errors:
         return failed()
     site = assemble(config, content, diag)
-    if diag.has_errors:
+    if diag.error_count:  # (not has_errors: mypy would treat it as still narrowed to False)
         return failed()
     files = render_outputs(env, plan_site(site) + static_outputs(site), diag)
-    if diag.has_errors or (options.strict and diag.warning_count):
+    if diag.error_count or (options.strict and diag.warning_count):
         return failed()
     report = write_site(out_dir, files, site_root=root)
     return BuildResult(

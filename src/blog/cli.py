@@ -40,7 +40,7 @@ def inclusion_options(func: click.decorators.FC) -> click.decorators.FC:
 @click.option("-v", "--verbose", is_flag=True, help="Print progress detail.")
 @click.pass_context
 def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
-    """Build and preview a Hugo-style blog.
+    r"""Build and preview a Hugo-style blog.
 
     \b
     Examples:
@@ -77,7 +77,7 @@ def build_command(
     expired: bool,
     strict: bool,
 ) -> None:
-    """Build the site into public/ (or -d DIR).
+    r"""Build the site into public/ (or -d DIR).
 
     \b
     Examples:

@@ -301,7 +301,7 @@ class _ConfigReader:
                 hint="use an IANA name such as UTC, Europe/Berlin or America/New_York",
             )
             return "UTC"
-        return name
+        return str(name)
 
     def _author(self, params: dict[str, Any]) -> str:
         author = self.data.get("author") or _ci(params).get("author") or ""

@@ -19,9 +19,8 @@ _EPOCH = datetime(1, 1, 1, tzinfo=UTC)
 
 def _xml_bytes(root: ET.Element) -> bytes:
     ET.indent(root)
-    return b'<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n' + ET.tostring(
-        root, encoding="utf-8", xml_declaration=False
-    )
+    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n' + body
 
 
 def render_rss(

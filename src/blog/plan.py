@@ -115,15 +115,13 @@ def plan_pages(site: Site) -> list[Output]:
     for page in site.pages:
         ctx = base_context(site, "page", page.url, page.title)
         newer, older = site.neighbours(page)
-        ctx.update(
-            page=page,
-            description=page.description or site.config.description,
-            section=site.section(page.section) if page.section else None,
-            prev_page=newer,
-            next_page=older,
-            related=site.related(page),
-            breadcrumbs=breadcrumbs(site, page.url),
-        )
+        ctx["page"] = page
+        ctx["description"] = page.description or site.config.description
+        ctx["section"] = site.section(page.section) if page.section else None
+        ctx["prev_page"] = newer
+        ctx["next_page"] = older
+        ctx["related"] = site.related(page)
+        ctx["breadcrumbs"] = breadcrumbs(site, page.url)
         templates = (f"{page.layout}.html",) if page.layout else ()
         outputs.append(
             TemplateOutput(
@@ -153,7 +151,9 @@ def plan_list(
     template = {"home": "home.html", "section": "section.html", "term": "term.html"}[kind]
     for pager in paginate(items, site.config.pager_size, url):
         ctx = base_context(site, kind, pager.url, title)
-        ctx.update(pager=pager, feed_url=url + "index.xml", breadcrumbs=breadcrumbs(site, url))
+        ctx["pager"] = pager
+        ctx["feed_url"] = url + "index.xml"
+        ctx["breadcrumbs"] = breadcrumbs(site, url)
         ctx.update(extra)  # type: ignore[typeddict-item]
         outputs.append(
             TemplateOutput(path=output_path(pager.url), templates=(template,), context=ctx)
@@ -165,7 +165,7 @@ def plan_list(
 def redirect(site: Site, from_url: str, to_url: str) -> TemplateOutput:
     """Return a redirect page at ``from_url`` (aliases, ``page/1/``)."""
     ctx = base_context(site, "alias", from_url, to_url)
-    ctx.update(target=to_url)
+    ctx["target"] = to_url
     return TemplateOutput(path=output_path(from_url), templates=("alias.html",), context=ctx)
 
 
@@ -185,11 +185,9 @@ def plan_lists(site: Site) -> list[Output]:
         )
     for taxonomy in site.taxonomies:
         ctx = base_context(site, "taxonomy", taxonomy.url, taxonomy.name.title())
-        ctx.update(
-            taxonomy=taxonomy,
-            feed_url=taxonomy.url + "index.xml",
-            breadcrumbs=breadcrumbs(site, taxonomy.url),
-        )
+        ctx["taxonomy"] = taxonomy
+        ctx["feed_url"] = taxonomy.url + "index.xml"
+        ctx["breadcrumbs"] = breadcrumbs(site, taxonomy.url)
         outputs.append(
             TemplateOutput(
                 path=output_path(taxonomy.url), templates=("taxonomy.html",), context=ctx

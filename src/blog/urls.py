@@ -16,7 +16,7 @@ def _is_path_char(ch: str) -> bool:
 
 
 def urlize(text: str) -> str:
-    """Return ``text`` as a URL path segment the way Hugo's ``urlize`` makes it.
+    r"""Return ``text`` as a URL path segment the way Hugo's ``urlize`` makes it.
 
     Letters, digits, marks and ``./\\_#+~-@`` stay; each run of spaces becomes one hyphen
     (none after an explicit one); everything else is dropped; the result is lower-cased.

@@ -112,10 +112,10 @@ def _place(target: Path, previous: Path, data: bytes | Path) -> bool:
     target.parent.mkdir(parents=True, exist_ok=True)
     content = data.read_bytes() if isinstance(data, Path) else data
     try:
-        if previous.is_file() and previous.stat().st_size == len(content):
-            if previous.read_bytes() == content:
-                os.link(previous, target)
-                return True
+        same_size = previous.is_file() and previous.stat().st_size == len(content)
+        if same_size and previous.read_bytes() == content:
+            os.link(previous, target)
+            return True
     except OSError:
         pass
     target.write_bytes(content)
