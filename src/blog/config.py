@@ -96,6 +96,8 @@ class Config:
     """Default output folder."""
     cname: str = ""
     """Custom domain written to ``CNAME`` (GitHub Pages)."""
+    home_outputs: tuple[str, ...] = ("html", "rss", "json")
+    """``outputs.home``, lower-cased; ``llms`` adds ``/llms.txt``."""
 
     @property
     def base_path(self) -> str:
@@ -263,6 +265,7 @@ class _ConfigReader:
             enable_robots_txt=self._get("enableRobotsTXT", bool, True),
             publish_dir=self._get("publishDir", str, "public"),
             cname=self._get("cname", str, ""),
+            home_outputs=self._home_outputs(),
         )
 
     def _warn_unknown(self) -> None:
@@ -369,6 +372,13 @@ class _ConfigReader:
                 )
             menus[str(name)] = tuple(sorted(items, key=lambda m: (m.weight, m.name)))
         return menus
+
+    def _home_outputs(self) -> tuple[str, ...]:
+        raw = self._get("outputs", dict, {})
+        home = _ci(raw).get("home")
+        if not isinstance(home, list):
+            return DEFAULT.home_outputs
+        return tuple(str(o).lower() for o in home)
 
     def _main_sections(self, params: dict[str, Any]) -> tuple[str, ...]:
         raw = _ci(params).get("mainsections") or self.data.get("mainsections") or ()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -96,6 +97,14 @@ def decode_source(path: Path, data: bytes, diag: Diagnostics) -> str | None:
         return None
 
 
+def translation_language(rel: PurePosixPath) -> str | None:
+    """Return the language of a Hugo translation file (``post.fr.md`` → ``fr``), else None."""
+    parts = rel.name.split(".")
+    if len(parts) == 3 and re.fullmatch(r"[a-z]{2}(-[a-z]{2})?", parts[1].lower()):
+        return parts[1].lower()
+    return None
+
+
 def exclusion_reason(page: Page, now: datetime, inclusion: Inclusion) -> str | None:
     """Return why a page is left out of this build, or None when it is published."""
     if page.draft and not inclusion.drafts:
@@ -129,6 +138,13 @@ def load_content(
         rel = PurePosixPath(path.relative_to(content_dir).as_posix())
         if path.suffix.lower() not in (".md", ".markdown"):
             files.append(SourceFile(source=path, output=rel))
+            continue
+        if translation_language(rel) is not None:
+            diag.warning(
+                f"translation '{rel.name}' is not built: multilingual sites are not supported yet",
+                path=path,
+                hint="keep it; the default-language page is built",
+            )
             continue
         seen.add(rel)
         loaded = _load_one(path, rel, settings, cache, diag)

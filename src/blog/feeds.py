@@ -105,3 +105,15 @@ def render_search_index(config: Config, pages: Sequence[Page]) -> bytes:
     ]
     # ensure_ascii keeps "</script>"-like text harmless if the index is ever inlined.
     return json.dumps(records, ensure_ascii=True, separators=(",", ":")).encode()
+
+
+def render_llms_txt(config: Config, pages: Sequence[Page]) -> bytes:
+    """Return ``/llms.txt`` (llmstxt.org): the site's title, description and page links."""
+    lines = [f"# {config.title}", ""]
+    if config.description:
+        lines += [f"> {config.description}", ""]
+    lines += ["## Pages", ""]
+    for page in pages:
+        note = f": {page.description}" if page.description else ""
+        lines.append(f"- [{page.title}]({abs_url(page.url, config.base_url)}){note}")
+    return ("\n".join(lines) + "\n").encode()

@@ -68,6 +68,7 @@ def load_page(
     if any(d.severity == "error" for d in diags):
         return LoadedPage(page=None, diagnostics=tuple(diags))
     title, from_heading = _title(source, fm, meta, rendered, file_path, diags)
+    url = _page_url(source, meta, title, settings)
     page = Page(
         source=source,
         file_path=file_path,
@@ -81,12 +82,12 @@ def load_page(
         expiry_date=meta.expiry_date,
         draft=meta.draft,
         slug=meta.slug or _base_name(source),
-        url=_page_url(source, meta, title, settings),
+        url=url,
         description=meta.description or "",
         summary=_summary(meta, rendered),
         summary_is_truncated=meta.summary is not None or rendered.summary_is_truncated,
         terms=_terms(meta, settings),
-        aliases=tuple(normalize_url(a) for a in meta.aliases),
+        aliases=tuple(alias_url(a, url) for a in meta.aliases),
         layout=meta.layout,
         weight=meta.weight,
         params=meta.params,
@@ -98,6 +99,14 @@ def load_page(
         is_bundle=source.name == "index.md",
     )
     return LoadedPage(page=page, diagnostics=tuple(diags))
+
+
+def alias_url(alias: str, page_url: str) -> str:
+    """Return an alias as a site URL; a relative one sits beside the page (Hugo)."""
+    if alias.startswith("/") or "://" in alias:
+        return normalize_url(alias)
+    folder = page_url.rstrip("/").rsplit("/", 1)[0]
+    return normalize_url(f"{folder}/{alias}")
 
 
 def _kind(source: PurePosixPath) -> Kind:

@@ -7,7 +7,13 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, TypedDict
 
-from blog.feeds import render_robots, render_rss, render_search_index, render_sitemap
+from blog.feeds import (
+    render_llms_txt,
+    render_robots,
+    render_rss,
+    render_search_index,
+    render_sitemap,
+)
 from blog.model import Kind, Page, Pager, Section, Taxonomy, Term
 from blog.site import Site, date_key
 from blog.urls import output_path, pager_url
@@ -32,6 +38,7 @@ class Context(TypedDict, total=False):
     breadcrumbs: tuple[tuple[str, str], ...]
     feed_url: str | None
     target: str
+    terms: tuple[Term, ...]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,6 +95,7 @@ def base_context(site: Site, kind: str, url: str, title: str) -> Context:
         breadcrumbs=(),
         feed_url=None,
         target="",
+        terms=(),
     )
 
 
@@ -184,19 +192,39 @@ def plan_lists(site: Site) -> list[Output]:
             description=section.description or site.config.description,
         )
     for taxonomy in site.taxonomies:
-        ctx = base_context(site, "taxonomy", taxonomy.url, taxonomy.name.title())
-        ctx["taxonomy"] = taxonomy
-        ctx["feed_url"] = taxonomy.url + "index.xml"
-        ctx["breadcrumbs"] = breadcrumbs(site, taxonomy.url)
-        outputs.append(
-            TemplateOutput(
-                path=output_path(taxonomy.url), templates=("taxonomy.html",), context=ctx
-            )
-        )
+        outputs += plan_taxonomy(site, taxonomy)
         for term in taxonomy.terms:
             outputs += plan_list(
                 site, "term", term.url, term.name, term.pages, taxonomy=taxonomy, term=term
             )
+    return outputs
+
+
+def plan_taxonomy(site: Site, taxonomy: Taxonomy) -> list[Output]:
+    """Return the taxonomy index, paginated over its terms as Hugo's paginator does."""
+    outputs: list[Output] = []
+    size = site.config.pager_size
+    chunks = [taxonomy.terms[i : i + size] for i in range(0, len(taxonomy.terms), size)] or [()]
+    for number, terms in enumerate(chunks, start=1):
+        url = pager_url(taxonomy.url, number)
+        ctx = base_context(site, "taxonomy", url, taxonomy.name.title())
+        ctx["taxonomy"] = taxonomy
+        ctx["terms"] = terms
+        ctx["pager"] = Pager(
+            number=number,
+            total=len(chunks),
+            url=url,
+            items=(),
+            first_url=taxonomy.url,
+            prev_url=pager_url(taxonomy.url, number - 1) if number > 1 else None,
+            next_url=pager_url(taxonomy.url, number + 1) if number < len(chunks) else None,
+        )
+        ctx["feed_url"] = taxonomy.url + "index.xml"
+        ctx["breadcrumbs"] = breadcrumbs(site, taxonomy.url)
+        outputs.append(
+            TemplateOutput(path=output_path(url), templates=("taxonomy.html",), context=ctx)
+        )
+    outputs.append(redirect(site, taxonomy.url + "page/1/", taxonomy.url))
     return outputs
 
 
@@ -232,6 +260,9 @@ def plan_feeds(site: Site) -> list[Output]:
     outputs.append(
         DataOutput(path=PurePosixPath("index.json"), data=render_search_index(cfg, site.pages))
     )
+    if "llms" in cfg.home_outputs:
+        data = render_llms_txt(cfg, site.home_pages)
+        outputs.append(DataOutput(path=PurePosixPath("llms.txt"), data=data))
     return outputs
 
 

@@ -86,11 +86,12 @@ def assemble(config: Config, content: Content, diag: Diagnostics) -> Site:
     pages = tuple(sorted(content.pages, key=sort_key))
     branches = {p.source.parent.as_posix(): p for p in content.branches}
     sections = _sections(pages, branches)
-    home_pages = _home_pages(config, pages, sections)
+    home_pages = _home_pages(config, pages)
     taxonomies = tuple(
         _taxonomy(config, singular, plural, pages, diag) for singular, plural in config.taxonomies
     )
-    files = _place_bundle_files(pages, content.files)
+    unpublished = tuple(page for page, _ in content.excluded if page.is_bundle)
+    files = _place_bundle_files(pages, content.files, unpublished)
     site = Site(
         config=config,
         pages=pages,
@@ -164,15 +165,13 @@ def _parent_section(path: str, paths: set[str]) -> str | None:
     return None
 
 
-def _home_pages(
-    config: Config, pages: tuple[Page, ...], sections: tuple[Section, ...]
-) -> tuple[Page, ...]:
+def _home_pages(config: Config, pages: tuple[Page, ...]) -> tuple[Page, ...]:
+    """Return the home page's list: ``params.mainSections`` pages, else every regular page.
+
+    (Hugo's home feed lists every regular page; PaperMod's list narrows to mainSections.)
+    """
     main = set(config.main_sections)
-    if not main:
-        top = [s for s in sections if s.parent is None]
-        if top:
-            main = {max(top, key=lambda s: (len(s.regular_pages), s.path == "posts")).path}
-    chosen = [p for p in pages if p.section in main]
+    chosen = [p for p in pages if p.section in main] if main else list(pages)
     return tuple(sorted(chosen, key=date_key))
 
 
@@ -209,16 +208,20 @@ def _taxonomy(
 
 
 def _place_bundle_files(
-    pages: tuple[Page, ...], files: Iterable[SourceFile]
+    pages: tuple[Page, ...], files: Iterable[SourceFile], unpublished: tuple[Page, ...]
 ) -> tuple[SourceFile, ...]:
     """Put each leaf bundle's resources beside its page; other files keep their path.
 
-    ``files`` arrive with ``output`` set to their path relative to ``content/``.
+    ``files`` arrive with ``output`` set to their path relative to ``content/``. Resources
+    of bundles left out of the build (drafts, future, expired) are not published either.
     """
     bundles = {p.source.parent.as_posix() + "/": p for p in pages if p.is_bundle}
+    hidden = tuple(p.source.parent.as_posix() + "/" for p in unpublished)
     placed = []
     for f in files:
         rel = f.output.as_posix()
+        if rel.startswith(hidden):
+            continue
         owner = next((p for folder, p in bundles.items() if rel.startswith(folder)), None)
         if owner is None:
             # Hugo lower-cases the folders of published content files.
