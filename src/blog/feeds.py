@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
@@ -23,15 +24,42 @@ def _xml_bytes(root: ET.Element) -> bytes:
     return b'<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n' + body
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeedItem:
+    """One ``<item>``: a page, or a term in a taxonomy's feed."""
+
+    title: str
+    """Item title."""
+    url: str
+    """Site-relative URL."""
+    date: datetime | None
+    """Publication date."""
+    description: str = ""
+    """HTML description (escaped by the XML writer)."""
+
+
+def page_items(config: Config, pages: Sequence[Page]) -> list[FeedItem]:
+    """Return feed items for pages: summary, or full content when configured."""
+    return [
+        FeedItem(
+            title=p.title,
+            url=p.url,
+            date=p.date,
+            description=p.html if config.feed_full_content else (p.summary or p.description),
+        )
+        for p in pages
+    ]
+
+
 def render_rss(
     config: Config,
     *,
     title: str,
     url: str,
-    pages: Sequence[Page],
+    items: Sequence[FeedItem],
     description: str = "",
 ) -> bytes:
-    """Return an RSS 2.0 feed of ``pages`` (newest first) for the list at ``url``."""
+    """Return an RSS 2.0 feed of ``items`` (newest first) for the list at ``url``."""
     ET.register_namespace("atom", ATOM_NS)
     rss = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(rss, "channel")
@@ -43,10 +71,10 @@ def render_rss(
     )
     ET.SubElement(channel, "generator").text = "blog"
     ET.SubElement(channel, "language").text = config.language_code
-    items = list(pages) if config.feed_limit < 0 else list(pages)[: config.feed_limit]
-    dates = [p.lastmod or p.date for p in items if p.lastmod or p.date]
+    items = list(items) if config.feed_limit < 0 else list(items)[: config.feed_limit]
+    dates = [i.date for i in items if i.date]
     if dates:
-        ET.SubElement(channel, "lastBuildDate").text = format_datetime(max(d for d in dates if d))
+        ET.SubElement(channel, "lastBuildDate").text = format_datetime(max(dates))
     ET.SubElement(
         channel,
         f"{{{ATOM_NS}}}link",
@@ -56,20 +84,19 @@ def render_rss(
             "type": "application/rss+xml",
         },
     )
-    for page in items:
-        _rss_item(channel, config, page)
+    for entry in items:
+        _rss_item(channel, config, entry)
     return _xml_bytes(rss)
 
 
-def _rss_item(channel: ET.Element, config: Config, page: Page) -> None:
+def _rss_item(channel: ET.Element, config: Config, entry: FeedItem) -> None:
     item = ET.SubElement(channel, "item")
-    link = abs_url(page.url, config.base_url)
-    ET.SubElement(item, "title").text = page.title
+    link = abs_url(entry.url, config.base_url)
+    ET.SubElement(item, "title").text = entry.title
     ET.SubElement(item, "link").text = link
-    ET.SubElement(item, "pubDate").text = format_datetime(page.date or _EPOCH)
+    ET.SubElement(item, "pubDate").text = format_datetime(entry.date or _EPOCH)
     ET.SubElement(item, "guid").text = link
-    body = page.html if config.feed_full_content else (page.summary or page.description)
-    ET.SubElement(item, "description").text = body
+    ET.SubElement(item, "description").text = entry.description
 
 
 def render_sitemap(config: Config, entries: Sequence[tuple[str, datetime | None]]) -> bytes:

@@ -8,6 +8,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TypedDict
 
 from blog.feeds import (
+    FeedItem,
+    page_items,
     render_llms_txt,
     render_robots,
     render_rss,
@@ -246,13 +248,13 @@ def plan_feeds(site: Site) -> list[Output]:
     outputs: list[Output] = [
         DataOutput(
             path=PurePosixPath("index.xml"),
-            data=render_rss(cfg, title=cfg.title, url="/", pages=feed_pages),
+            data=render_rss(cfg, title=cfg.title, url="/", items=page_items(cfg, feed_pages)),
         )
     ]
     for section in site.sections:
         outputs.append(_feed(site, section.url, section.title, section.regular_pages))
     for taxonomy in site.taxonomies:
-        outputs.append(_feed(site, taxonomy.url, taxonomy.name.title(), ()))
+        outputs.append(_taxonomy_feed(site, taxonomy))
         outputs.extend(_feed(site, t.url, t.name, t.pages) for t in taxonomy.terms)
     outputs.append(DataOutput(path=PurePosixPath("sitemap.xml"), data=_sitemap(site)))
     if cfg.enable_robots_txt:
@@ -267,8 +269,21 @@ def plan_feeds(site: Site) -> list[Output]:
 
 
 def _feed(site: Site, url: str, title: str, pages: tuple[Page, ...]) -> DataOutput:
-    data = render_rss(site.config, title=title, url=url, pages=sorted(pages, key=date_key))
+    items = page_items(site.config, sorted(pages, key=date_key))
+    data = render_rss(site.config, title=title, url=url, items=items)
     return DataOutput(path=output_path(url + "index.xml"), data=data)
+
+
+def _taxonomy_feed(site: Site, taxonomy: Taxonomy) -> DataOutput:
+    """Return a taxonomy's feed: one item per term, newest term first (as Hugo)."""
+    items = [FeedItem(title=t.name, url=t.url, date=_newest_date(t.pages)) for t in taxonomy.terms]
+    items.sort(key=lambda i: (-(i.date.timestamp() if i.date else float("-inf")), i.title))
+    data = render_rss(site.config, title=taxonomy.name.title(), url=taxonomy.url, items=items)
+    return DataOutput(path=output_path(taxonomy.url + "index.xml"), data=data)
+
+
+def _newest_date(pages: tuple[Page, ...]) -> datetime | None:
+    return max((p.date for p in pages if p.date), default=None)
 
 
 def _sitemap(site: Site) -> bytes:
