@@ -244,7 +244,7 @@ def plan_special(site: Site) -> list[Output]:
 def plan_feeds(site: Site) -> list[Output]:
     """Return RSS feeds (home, sections, taxonomies, terms), sitemap, robots and search index."""
     cfg = site.config
-    feed_pages = tuple(p for p in site.home_pages if not p.param("norss"))
+    feed_pages = site.home_pages
     outputs: list[Output] = [
         DataOutput(
             path=PurePosixPath("index.xml"),

@@ -54,3 +54,21 @@ def test_seed_tags_pages_list_the_post_with_its_summary(tmp_path: Path) -> None:
         html = (site / "public/tags" / slug / "index.html").read_text()
         assert "/posts/sagemaker-post/" in html, slug
         assert "Unsupervised Machiene Learning | DevOps" in html, slug
+
+
+@pytest.mark.parametrize("name", ["kaeruct", "papermod-demo"])
+def test_every_hugo_feed_item_is_in_our_feed(name: str, tmp_path: Path) -> None:
+    import re
+
+    result = build_corpus(name, tmp_path / name)
+    assert result.ok
+    missing = []
+    for line in (corpus_dir(name) / "hugo-rss-items.txt").read_text().splitlines():
+        if line.startswith("#") or line.startswith(LANGUAGE_PREFIXES) or not line.strip():
+            continue
+        feed, link = line.split("\t")[:2]
+        xml = result.out_dir / feed.lstrip("/")
+        links = re.findall(r"<link>(.*?)</link>", xml.read_text()) if xml.exists() else []
+        if link not in links:
+            missing.append((feed, link))
+    assert not missing
