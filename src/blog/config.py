@@ -340,7 +340,9 @@ class _ConfigReader:
         return int(level)
 
     def _pager_size(self) -> int:
-        size = self._get("pagination.pagerSize", int, 0) or self._get("paginate", int, 10)
+        size = self._get("pagination.pagerSize", int, None)
+        if size is None:
+            size = self._get("paginate", int, 10)
         if size < 1:
             self.diag.error(
                 f"pagination.pagerSize must be a positive integer, got {size}",
