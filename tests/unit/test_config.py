@@ -105,7 +105,7 @@ def test_empty_config_gives_defaults(tmp_path: Path) -> None:
 
 
 def test_missing_config_is_fatal(tmp_path: Path) -> None:
-    with pytest.raises(BlogError, match="no config.yaml"):
+    with pytest.raises(BlogError, match=r"no config\.yaml"):
         load_config(tmp_path, Diagnostics())
 
 
