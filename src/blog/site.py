@@ -84,7 +84,7 @@ def date_key(page: Page) -> tuple[float, str]:
 def assemble(config: Config, content: Content, diag: Diagnostics) -> Site:
     """Build the site's sections and taxonomies and check URL collisions."""
     pages = tuple(sorted(content.pages, key=sort_key))
-    branches = {p.source.parent.as_posix(): p for p in content.branches}
+    branches = {_folder(p.source): p for p in content.branches}
     sections = _sections(pages, branches)
     home_pages = _home_pages(config, pages)
     taxonomies = tuple(
@@ -103,6 +103,12 @@ def assemble(config: Config, content: Content, diag: Diagnostics) -> Site:
     )
     check_collisions(site, diag)
     return site
+
+
+def _folder(source: PurePosixPath) -> str:
+    """Return a file's folder relative to ``content/``, "" at the top."""
+    parent = source.parent
+    return "" if parent == PurePosixPath(".") else parent.as_posix()
 
 
 def _section_of(page: Page, section_paths: set[str]) -> str | None:
@@ -179,32 +185,39 @@ def _taxonomy(
     config: Config, singular: str, plural: str, pages: tuple[Page, ...], diag: Diagnostics
 ) -> Taxonomy:
     by_slug: dict[str, list[Page]] = defaultdict(list)
-    names: dict[str, tuple[str, Page]] = {}
+    spellings: dict[str, dict[str, list[Page]]] = defaultdict(lambda: defaultdict(list))
     for page in sorted(pages, key=date_key):
         for ref in page.terms.get(plural, ()):
-            first = names.setdefault(ref.slug, (ref.name, page))
-            if first[0] != ref.name and first[0].lower() == ref.name.lower():
-                diag.warning(
-                    f"{singular} '{ref.name}' differs from '{first[0]}' only in case; "
-                    f"they are one term, shown as '{first[0]}'",
-                    path=page.file_path,
-                    hint=f"spell it as in {first[1].source}",
-                )
             by_slug[ref.slug].append(page)
+            spellings[ref.slug][ref.name].append(page)
     terms = []
     for slug, term_pages in by_slug.items():
+        names = spellings[slug]
+        shown = next(iter(names))
+        if len(names) > 1:
+            _warn_spellings(singular, shown, names, diag)
         ref = next(r for r in term_pages[0].terms[plural] if r.slug == slug)
         terms.append(
-            Term(
-                taxonomy=plural,
-                name=names[slug][0],
-                slug=slug,
-                url=ref.url,
-                pages=tuple(term_pages),
-            )
+            Term(taxonomy=plural, name=shown, slug=slug, url=ref.url, pages=tuple(term_pages))
         )
     terms.sort(key=lambda t: (t.name.lower(), t.slug))
     return Taxonomy(name=plural, singular=singular, url=f"/{urlize(plural)}/", terms=tuple(terms))
+
+
+def _warn_spellings(
+    singular: str, shown: str, names: dict[str, list[Page]], diag: Diagnostics
+) -> None:
+    """Warn once per term spelled several ways, naming the files of each spelling."""
+    listed = "; ".join(
+        f"'{name}' in " + ", ".join(p.source.as_posix() for p in pages)
+        for name, pages in names.items()
+    )
+    other = next(pages for name, pages in names.items() if name != shown)
+    diag.warning(
+        f"{singular} spelled differently only in case ({listed}): one term, shown as '{shown}'",
+        path=other[0].file_path,
+        hint=f"spell it '{shown}' everywhere",
+    )
 
 
 def _place_bundle_files(
