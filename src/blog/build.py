@@ -172,7 +172,9 @@ def static_outputs(site: Site) -> list[Output]:
                 rel = PurePosixPath(path.relative_to(folder).as_posix())
                 found[rel] = CopyOutput(path=rel, source=path)
     for f in site.files:
-        found.setdefault(f.output, CopyOutput(path=f.output, source=f.source))
+        if f.output in found:
+            continue  # a static file of the same path wins, as in Hugo
+        found[f.output] = CopyOutput(path=f.output, source=f.source)
     css = highlight_css(config.highlight_style, config.highlight_dark_style).encode()
     extras = [DataOutput(path=PurePosixPath("css/syntax.css"), data=css)]
     extras.append(DataOutput(path=PurePosixPath(".nojekyll"), data=b""))
@@ -189,7 +191,14 @@ def render_outputs(
     failures = 0
     for output in outputs:
         if isinstance(output, CopyOutput):
-            files.setdefault(output.path, output.source)
+            if output.path in files:
+                diag.error(
+                    f"{output.source.name} would overwrite the generated /{output.path}",
+                    path=output.source,
+                    hint="rename or move the file; the generated page keeps that path",
+                )
+                continue
+            files[output.path] = output.source
         elif isinstance(output, DataOutput):
             files[output.path] = output.data
         elif isinstance(output, TemplateOutput):

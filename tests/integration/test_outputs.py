@@ -147,3 +147,17 @@ def test_permalinks_config(make_site: Callable[..., Path]) -> None:
     )
     result = build_site(site)
     assert (result.out_dir / "2024/03/hello-there/index.html").exists()
+
+
+def test_static_file_on_a_generated_path_is_an_error(make_site: Callable[..., Path]) -> None:
+    site = make_site(
+        {
+            "content/posts/a.md": post("A", "2024-01-01"),
+            "static/posts/a/index.html": "<p>hand-made</p>",
+        }
+    )
+    result = build_site(site)
+    assert not result.ok
+    (error,) = [d for d in result.diagnostics if d.severity == "error"]
+    assert error.path == site / "static/posts/a/index.html"
+    assert "/posts/a/index.html" in error.message
