@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import unescapeAll
@@ -159,10 +160,64 @@ def _parser(options: MarkdownOptions) -> MarkdownIt:
     md.validateLink = _is_safe_link  # type: ignore[method-assign]
     md.core.ruler.after("block", "heading_attrs", _parse_safe_heading_attrs)
     md.core.ruler.after("inline", "heading_ids", assign_heading_ids)
+    md.core.ruler.push("link_context", _add_link_context)
+    md.add_render_rule("link_context", _render_link_context)
     md.add_render_rule("fence", _render_fence)
     md.add_render_rule("html_block", _render_html_block)
     md.add_render_rule("html_inline", _render_html_inline)
     return md
+
+
+# Link texts that say nothing about where they lead (Lighthouse's English list).
+_GENERIC_LINK_TEXT = frozenset(
+    {"click here", "click this", "go", "here", "information", "learn more", "more", "more info",
+     "more information", "right here", "read more", "see more", "start", "this", "link",
+     "continue", "this page", "this link"}
+)  # fmt: skip
+_VISUALLY_HIDDEN = '<span class="visually-hidden">'
+
+
+def _add_link_context(state: StateCore) -> None:
+    """Give links whose text is only "here" or "read more" a visually hidden destination.
+
+    Screen readers then announce "here (aws.amazon.com)" (WCAG technique C7); the author's
+    visible text is unchanged.
+    """
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children: list[Token] = []
+        opened: Token | None = None
+        label: list[str] = []
+        for token in block.children:
+            if token.type == "link_open":
+                opened, label = token, []
+            elif token.type in ("text", "code_inline") and opened is not None:
+                label.append(token.content)
+            elif token.type == "link_close" and opened is not None:
+                if "".join(label).strip().lower() in _GENERIC_LINK_TEXT:
+                    context = Token("link_context", "", 0)
+                    context.content = _destination(str(opened.attrs.get("href", "")))
+                    children.append(context)
+                opened = None
+            children.append(token)
+        block.children = children
+
+
+def _destination(href: str) -> str:
+    """Return a short name for where a link leads: its host, or its last path segment."""
+    parts = urlsplit(href)
+    if parts.netloc:
+        return parts.netloc.removeprefix("www.")
+    segment = [p for p in parts.path.split("/") if p]
+    return unquote(segment[-1]).removesuffix(".md") if segment else "this site"
+
+
+def _render_link_context(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: MutableMapping[str, Any]
+) -> str:
+    """Render the hidden destination of a link with a generic text."""
+    return f"{_VISUALLY_HIDDEN} ({html.escape(tokens[idx].content)})</span>"
 
 
 def _is_safe_link(url: str) -> bool:
@@ -288,13 +343,16 @@ def _count_word(word: str) -> int:
     return 0 if _HTML_TAG_WORD.match(word) or _HTML_ATTR_WORD.match(word) else 1
 
 
+_HIDDEN_CONTEXT = re.compile(re.escape(_VISUALLY_HIDDEN) + r"[^<]*</span>")
+
+
 def render_plain_text(body: str) -> str:
     """Return HTML as plain text the way Hugo's ``.Plain`` strips it, entities decoded.
 
     Paragraph ends and ``<br>`` become line breaks, other tags go, and so does the content of
     ``<script>`` and ``<style>`` elements.
     """
-    text = _SCRIPT_OR_STYLE.sub("", body)
+    text = _SCRIPT_OR_STYLE.sub("", _HIDDEN_CONTEXT.sub("", body))
     text = text.replace("\n", " ").replace("</p>", "\n").replace("<br>", "\n")
     text = html.unescape(_TAG.sub("", text))
     lines = (" ".join(line.split()) for line in text.split("\n"))

@@ -326,3 +326,14 @@ def test_rendered_is_picklable_and_holds_no_markdown_it_objects() -> None:
     assert again == rendered
     assert b"markdown_it" not in pickle.dumps(rendered)
     assert rendered.diagnostics and rendered.links and rendered.headings
+
+
+def test_generic_link_text_gets_a_visually_hidden_destination() -> None:
+    """WCAG C7: "here" is announced as "here (aws.amazon.com)"; the visible text stays."""
+    text = "Read [here](https://www.aws.amazon.com/x) or [the docs](/a/) or [more](../b/post.md)."
+    rendered = render(text, options=MarkdownOptions(), path=Path("p.md"))
+    assert 'here<span class="visually-hidden"> (aws.amazon.com)</span></a>' in rendered.html
+    assert '<a href="/a/">the docs</a>' in rendered.html
+    assert 'more<span class="visually-hidden"> (post)</span></a>' in rendered.html
+    assert "aws.amazon.com" not in rendered.plain_text
+    assert rendered.word_count == 7
