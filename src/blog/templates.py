@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import traceback
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
@@ -49,7 +51,85 @@ def make_environment(config: Config) -> jinja2.Environment:
         safe_html=lambda html: Markup(html),
         param=_param,
     )
+    # Theme helpers (PaperMod's page switches, covers, authors, titles from headings).
+    env.globals.update(
+        setting=lambda page, key, default=None: _setting(config, page, key, default),
+        flag=lambda page, key, default=False: _truthy(_setting(config, page, key, default)),
+        cover_of=lambda page: _cover(config, page),
+        author_of=lambda page: _author_of(config, page),
+    )
+    env.filters.update(
+        plainify=lambda html: Markup(html).striptags(),
+        split_title=_split_title,
+        og_locale=lambda code: "_".join([*code.split("-")[:1], *code.upper().split("-")[1:2]]),
+    )
     return env
+
+
+_FALSE_WORDS = frozenset({"", "false", "no", "off", "0"})
+_LEADING_H1 = re.compile(r"\s*(<h1\b[^>]*>.*?</h1>)(.*)\Z", re.S)
+
+
+def _truthy(value: Any) -> bool:
+    """Read a page switch as Hugo does, except that "false" and its kin are false."""
+    if isinstance(value, str):
+        return value.strip().lower() not in _FALSE_WORDS
+    return bool(value)
+
+
+def _setting(config: Config, page: Any, key: str, default: Any = None) -> Any:
+    """Return a page param, else the site param of that name, else ``default``."""
+    params: Mapping[str, Any] = getattr(page, "params", None) or {}
+    for source in (params, config.params):
+        value = source.get(key.lower())
+        if value is not None:
+            return value
+    return default
+
+
+def _ci(value: Any) -> dict[str, Any]:
+    """Return a mapping with lower-cased keys (nested front matter keeps its spelling)."""
+    return {str(k).lower(): v for k, v in value.items()} if isinstance(value, Mapping) else {}
+
+
+def _cover(config: Config, page: Any) -> dict[str, Any] | None:
+    """Return a page's cover (``src`` site-relative or absolute) or None without an image."""
+    own = _ci(getattr(page, "params", {}).get("cover"))
+    site = _ci(config.params.get("cover"))
+    image = str(own.get("image") or "").strip()
+    if not image:
+        return None
+    if not (urlsplit(image).scheme or image.startswith("/")):
+        image = page.url + image  # relative images live beside the page (bundles)
+
+    def hidden(key: str) -> bool:
+        return any(_truthy(own.get(k, site.get(k))) for k in (key, "hidden"))
+
+    return {
+        "src": image,
+        "alt": str(own.get("alt") or ""),
+        "caption": str(own.get("caption") or ""),
+        "width": own.get("width"),
+        "height": own.get("height"),
+        "in_list": not hidden("hiddeninlist"),
+        "in_single": not hidden("hiddeninsingle"),
+    }
+
+
+def _author_of(config: Config, page: Any) -> str:
+    """Return the page's author(s), else the site's."""
+    author = _setting(config, page, "author", "") or config.author
+    if isinstance(author, list | tuple):
+        return ", ".join(str(a) for a in author)
+    return str(author)
+
+
+def _split_title(html: str) -> tuple[Markup, Markup]:
+    """Split a body into its leading ``<h1>`` and the rest ("" and the body without one)."""
+    match = _LEADING_H1.match(html)
+    if match is None:
+        return Markup(""), Markup(html)
+    return Markup(match[1]), Markup(match[2])
 
 
 def _format_date(value: datetime | None, fmt: str = "%B %-d, %Y") -> str:
