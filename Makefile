@@ -47,3 +47,12 @@ test: lint typecheck pytest
 
 clean:
 	rm -rf public .cache $(TOOLS)
+
+# Lighthouse 12 on home, the seed post and /tags/ (not part of make test).
+.tools-audit/.installed:
+	mkdir -p .tools-audit
+	cd .tools-audit && npm install --no-audit --no-fund --silent lighthouse@12.2.3
+	touch $@
+
+audit: $(VENV)/.runtime .tools-audit/.installed
+	$(BIN)/python tools/audit.py
