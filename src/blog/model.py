@@ -107,6 +107,8 @@ class Page:
     """The body as plain text (search index)."""
     links: tuple[Link, ...] = ()
     """Links and images in the body (checked by the site stage)."""
+    anchors: tuple[str, ...] = ()
+    """Ids of the body's headings (targets of ``#fragment`` links)."""
     bundle_files: tuple[PurePosixPath, ...] = ()
     """Resource files of a page bundle, relative to ``content/``."""
     is_bundle: bool = False

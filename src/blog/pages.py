@@ -96,6 +96,7 @@ def load_page(
         word_count=rendered.word_count,
         plain_text=rendered.plain_text,
         links=rendered.links,
+        anchors=tuple(h.id for h in rendered.headings if h.id),
         is_bundle=source.name == "index.md",
     )
     return LoadedPage(page=page, diagnostics=tuple(diags))

@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 from blog.config import Config
 from blog.content import Content
 from blog.errors import Diagnostics
+from blog.links import resolve_links
 from blog.model import Page, Section, SourceFile, Taxonomy, Term
 from blog.urls import default_page_url, output_path, urlize
 
@@ -83,7 +84,7 @@ def date_key(page: Page) -> tuple[float, str]:
 
 def assemble(config: Config, content: Content, diag: Diagnostics) -> Site:
     """Build the site's sections and taxonomies and check URL collisions."""
-    pages = tuple(sorted(content.pages, key=sort_key))
+    pages = resolve_links(tuple(sorted(content.pages, key=sort_key)), config.base_path, diag)
     branches = {_folder(p.source): p for p in content.branches}
     sections = _sections(pages, branches)
     home_pages = _home_pages(config, pages)

@@ -18,9 +18,7 @@ HEADING_ID = re.compile(r"<h[1-6]\b[^>]*?(?:\sid=\"([^\"]*)\")?[^>]*>")
 
 
 @pytest.mark.parametrize("name", sorted(ID_ORACLES))
-def test_corpus_builds_without_errors_and_with_hugos_heading_ids(
-    name: str, tmp_path: Path
-) -> None:
+def test_corpus_builds_without_errors_and_with_hugos_heading_ids(name: str, tmp_path: Path) -> None:
     oracle = json.loads((corpus_dir(name) / ID_ORACLES[name]).read_text())
     result = build_corpus(name, tmp_path / name, everything=True)
     errors = [d for d in result.diagnostics if d.severity == "error"]

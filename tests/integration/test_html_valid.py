@@ -305,7 +305,6 @@ def test_rich_site_references_resolve(rich_out: Path) -> None:
     assert list(broken_references(rich_out, "https://example.org/sub/")) == []
 
 
-@pytest.mark.xfail(reason="the build does not yet rewrite .md links or base-path body URLs")
 def test_markdown_links_resolve_under_a_base_path(tmp_path: Path) -> None:
     site = write_rich_site(tmp_path / "site")
     (site / "content/posts/links.md").write_text(

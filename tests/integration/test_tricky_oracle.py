@@ -56,9 +56,7 @@ def test_term_urls_match_hugo(which: str, request: pytest.FixtureRequest) -> Non
         expected = {name: entry["url"] for name, entry in expected.items()}
     assert result.content is not None
     ours = {
-        ref.name: ref.url
-        for page in result.content.pages
-        for ref in page.terms.get("tags", ())
+        ref.name: ref.url for page in result.content.pages for ref in page.terms.get("tags", ())
     }
     assert {name: ours.get(name) for name in expected} == expected
 

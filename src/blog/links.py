@@ -1,0 +1,123 @@
+"""Resolve the links written in Markdown. Pure.
+
+``.md`` targets become page URLs, site paths get the base path, and links to missing pages or
+anchors are reported with their line.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import PurePosixPath
+from urllib.parse import quote, unquote, urlsplit
+
+from blog.errors import Diagnostics
+from blog.model import Link, Page
+from blog.urls import rel_url
+
+
+def resolve_links(pages: tuple[Page, ...], base_path: str, diag: Diagnostics) -> tuple[Page, ...]:
+    """Return the pages with their Markdown links rewritten; report the broken ones."""
+    by_source = {p.source.as_posix(): p for p in pages}
+    by_url = {p.url: p for p in pages}
+    return tuple(_resolve_page(p, by_source, by_url, base_path, diag) for p in pages)
+
+
+def _resolve_page(
+    page: Page,
+    by_source: Mapping[str, Page],
+    by_url: Mapping[str, Page],
+    base_path: str,
+    diag: Diagnostics,
+) -> Page:
+    rewrites: dict[str, str] = {}
+    for link in page.links:
+        new = _resolve(link, page, by_source, by_url, base_path, diag)
+        if new is not None and new != link.target:
+            rewrites[link.target] = new
+    if not rewrites:
+        return page
+    return replace(
+        page, html=_rewrite(page.html, rewrites), summary=_rewrite(page.summary, rewrites)
+    )
+
+
+def _resolve(
+    link: Link,
+    page: Page,
+    by_source: Mapping[str, Page],
+    by_url: Mapping[str, Page],
+    base_path: str,
+    diag: Diagnostics,
+) -> str | None:
+    """Return the target's new URL, or None to keep it as written."""
+    parts = urlsplit(link.target)
+    if parts.scheme or parts.netloc or not link.target:
+        return None
+    path, fragment = unquote(parts.path), unquote(parts.fragment)
+    if not path:
+        _check_anchor(link, page, fragment, page, diag)
+        return None
+    if path.endswith((".md", ".markdown")):
+        return _resolve_markdown(link, page, path, fragment, by_source, base_path, diag)
+    if path.startswith("/"):
+        target = by_url.get(path if path.endswith("/") or "." in path else path + "/")
+        if target is not None:
+            _check_anchor(link, page, fragment, target, diag)
+        if base_path != "/" and not path.startswith(base_path):
+            return rel_url(path, base_path) + (f"#{parts.fragment}" if parts.fragment else "")
+    return None
+
+
+def _resolve_markdown(
+    link: Link,
+    page: Page,
+    path: str,
+    fragment: str,
+    by_source: Mapping[str, Page],
+    base_path: str,
+    diag: Diagnostics,
+) -> str | None:
+    folder = page.source.parent.as_posix()
+    wanted = posixpath.normpath(path.lstrip("/") if path.startswith("/") else f"{folder}/{path}")
+    wanted = wanted.removeprefix("content/").lstrip("./")
+    target = by_source.get(wanted)
+    if target is None:
+        diag.warning(
+            f"link to a page that does not exist: {link.target}",
+            path=page.file_path,
+            line=link.line,
+            hint=f"no published content/{wanted}; check the name (drafts need -D)",
+        )
+        return None
+    _check_anchor(link, page, fragment, target, diag)
+    suffix = f"#{quote(fragment)}" if fragment else ""
+    return rel_url(target.url, base_path) + suffix
+
+
+def _check_anchor(link: Link, page: Page, fragment: str, target: Page, diag: Diagnostics) -> None:
+    if not fragment or fragment in target.anchors or _is_generated_id(fragment):
+        return
+    where = "this page" if target is page else str(PurePosixPath("content") / target.source)
+    diag.warning(
+        f"link to a missing anchor: {link.target}",
+        path=page.file_path,
+        line=link.line,
+        hint=f"{where} has no heading with id '{fragment}'",
+    )
+
+
+def _is_generated_id(fragment: str) -> bool:
+    """Whether an id is made by the renderer or theme rather than a heading (footnotes, TOC)."""
+    return bool(_GENERATED_ID.match(fragment))
+
+
+_GENERATED_ID = re.compile(r"^(?:fn|fnref)\d+(?::\d+)?$|^(?:top|main|TableOfContents)$")
+
+
+def _rewrite(html: str, rewrites: Mapping[str, str]) -> str:
+    """Replace each rewritten target in ``href``/``src`` attributes."""
+    pattern = re.compile(r'(\s(?:href|src)=")(' + "|".join(map(re.escape, rewrites)) + r')"')
+    return pattern.sub(lambda m: f'{m.group(1)}{rewrites[m.group(2)]}"', html)
