@@ -116,6 +116,7 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
         now=now,
         inclusion=options.inclusion,
         cache=options.cache,
+        ignore=config.ignore_files,
     )
 
     def failed() -> BuildResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ KNOWN_KEYS = frozenset(
         "author", "enablerobotstxt", "mainsections", "builddrafts", "buildfuture",
         "buildexpired", "publishdir", "defaultcontentlanguage", "theme", "description",
         "services", "outputs", "enableemoji", "enablegitinfo", "cname", "pygmentsuseclasses",
+        "ignorefiles",
     }
 )  # fmt: skip
 """Top-level keys we read (lower-cased; Hugo matches config keys case-insensitively)."""
@@ -96,6 +98,8 @@ class Config:
     """Default output folder."""
     cname: str = ""
     """Custom domain written to ``CNAME`` (GitHub Pages)."""
+    ignore_files: tuple[str, ...] = ()
+    """``ignoreFiles``: regular expressions of content paths to skip."""
     home_outputs: tuple[str, ...] = ("html", "rss", "json")
     """``outputs.home``, lower-cased; ``llms`` adds ``/llms.txt``."""
 
@@ -266,6 +270,7 @@ class _ConfigReader:
             publish_dir=self._get("publishDir", str, "public"),
             cname=self._get("cname", str, ""),
             home_outputs=self._home_outputs(),
+            ignore_files=self._ignore_files(),
         )
 
     def _warn_unknown(self) -> None:
@@ -374,6 +379,24 @@ class _ConfigReader:
                 )
             menus[str(name)] = tuple(sorted(items, key=lambda m: (m.weight, m.name)))
         return menus
+
+    def _ignore_files(self) -> tuple[str, ...]:
+        raw = self.data.get("ignorefiles") or []
+        patterns = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []
+        valid = []
+        for pattern in map(str, patterns):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                self.diag.error(
+                    f"ignoreFiles has an invalid regular expression {pattern!r}: {exc}",
+                    path=self.path,
+                    line=self._line("ignorefiles"),
+                    hint=r"e.g. ignoreFiles: ['\.draft\.md$', '^private/']",
+                )
+                continue
+            valid.append(pattern)
+        return tuple(valid)
 
     def _home_outputs(self) -> tuple[str, ...]:
         raw = self._get("outputs", dict, {})

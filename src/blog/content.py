@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from zoneinfo import ZoneInfo
 
 from blog.cache import BuildCache, digest
 from blog.errors import Diagnostic, Diagnostics
@@ -40,6 +41,8 @@ class Content:
     """Non-Markdown files to copy (bundle resources, images)."""
     excluded: tuple[tuple[Page, str], ...]
     """Pages left out, with the reason (draft, future, expired)."""
+    skipped: tuple[tuple[PurePosixPath, str], ...] = ()
+    """Content files not loaded as pages, with the reason."""
 
 
 def is_ignored(name: str) -> bool:
@@ -108,13 +111,21 @@ def translation_language(rel: PurePosixPath) -> str | None:
 def exclusion_reason(page: Page, now: datetime, inclusion: Inclusion) -> str | None:
     """Return why a page is left out of this build, or None when it is published."""
     if page.draft and not inclusion.drafts:
-        return "draft"
+        return "draft (-D builds drafts)"
     publish = page.publish_date or page.date
     if publish is not None and publish > now and not inclusion.future:
-        return f"future: appears at {publish.isoformat()}"
+        return f"future: appears at {describe_moment(publish)} (-F builds it now)"
     if page.expiry_date is not None and page.expiry_date <= now and not inclusion.expired:
-        return f"expired at {page.expiry_date.isoformat()}"
+        return f"expired at {describe_moment(page.expiry_date)} (-E builds it)"
     return None
+
+
+def describe_moment(moment: datetime) -> str:
+    """Return a date for people, naming the zone a date without an offset was read in."""
+    text = moment.isoformat(sep=" ")
+    if isinstance(moment.tzinfo, ZoneInfo):
+        return f"{text} {moment.tzinfo.key} (written without an offset: the site's timeZone)"
+    return text
 
 
 def load_content(
@@ -125,46 +136,67 @@ def load_content(
     now: datetime,
     inclusion: Inclusion,
     cache: BuildCache | None = None,
+    ignore: tuple[str, ...] = (),
 ) -> Content:
-    """Load every page under ``content_dir``; problems go to ``diag``."""
+    """Load every page under ``content_dir``; problems go to ``diag``.
+
+    ``ignore`` holds Hugo's ``ignoreFiles`` regular expressions, matched against the path.
+    """
     cache = cache if cache is not None else BuildCache()
     cache.begin(settings)
-    seen: set[PurePosixPath] = set()
-    pages: list[Page] = []
-    branches: list[Page] = []
-    files: list[SourceFile] = []
-    excluded: list[tuple[Page, str]] = []
+    found = _Found()
+    patterns = [re.compile(p) for p in ignore]
     for path in walk_content(content_dir):
         rel = PurePosixPath(path.relative_to(content_dir).as_posix())
-        if path.suffix.lower() not in (".md", ".markdown"):
-            files.append(SourceFile(source=path, output=rel))
-            continue
-        if translation_language(rel) is not None:
+        if any(p.search(rel.as_posix()) for p in patterns):
+            found.skipped.append((rel, "matches ignoreFiles in the config"))
+        elif path.suffix.lower() not in (".md", ".markdown"):
+            found.files.append(SourceFile(source=path, output=rel))
+        elif translation_language(rel) is not None:
+            found.skipped.append((rel, "a translation: multilingual sites are not supported yet"))
             diag.warning(
                 f"translation '{rel.name}' is not built: multilingual sites are not supported yet",
                 path=path,
                 hint="keep it; the default-language page is built",
             )
-            continue
-        seen.add(rel)
-        loaded = _load_one(path, rel, settings, cache, diag)
-        if loaded is None:
-            continue
-        _collect(loaded, diag)
-        if loaded.page is None:
-            continue
-        if rel.name == "_index.md":
-            branches.append(loaded.page)
-            continue
-        reason = exclusion_reason(loaded.page, now, inclusion)
-        if reason is None:
-            pages.append(loaded.page)
         else:
-            excluded.append((loaded.page, reason))
-    cache.forget_missing(seen)
+            found.seen.add(rel)
+            loaded = _load_one(path, rel, settings, cache, diag)
+            if loaded is not None:
+                _collect(loaded, diag)
+                found.add(rel, loaded.page, now, inclusion)
+    cache.forget_missing(found.seen)
     return Content(
-        pages=tuple(pages), branches=tuple(branches), files=tuple(files), excluded=tuple(excluded)
+        pages=tuple(found.pages),
+        branches=tuple(found.branches),
+        files=tuple(found.files),
+        excluded=tuple(found.excluded),
+        skipped=tuple(found.skipped),
     )
+
+
+@dataclass(slots=True)
+class _Found:
+    """What the walk has sorted so far (one load_content call's working state)."""
+
+    seen: set[PurePosixPath] = field(default_factory=set)
+    pages: list[Page] = field(default_factory=list)
+    branches: list[Page] = field(default_factory=list)
+    files: list[SourceFile] = field(default_factory=list)
+    excluded: list[tuple[Page, str]] = field(default_factory=list)
+    skipped: list[tuple[PurePosixPath, str]] = field(default_factory=list)
+
+    def add(
+        self, rel: PurePosixPath, page: Page | None, now: datetime, inclusion: Inclusion
+    ) -> None:
+        if page is None:
+            self.skipped.append((rel, "has errors (see above)"))
+        elif rel.name == "_index.md":
+            self.branches.append(page)
+        elif (reason := exclusion_reason(page, now, inclusion)) is not None:
+            self.excluded.append((page, reason))
+        else:
+            self.pages.append(page)
 
 
 def _collect(loaded: LoadedPage, diag: Diagnostics) -> None:

@@ -113,6 +113,10 @@ class Page:
     """Resource files of a page bundle, relative to ``content/``."""
     is_bundle: bool = False
     """Whether the page is a leaf bundle (``dir/index.md``)."""
+    is_rendered: bool = True
+    """False for Hugo's ``build.render: never``: listed, but no page of its own."""
+    is_listed: bool = True
+    """False for Hugo's ``build.list: never``: a page of its own, in no list."""
 
     @property
     def reading_minutes(self) -> int:

@@ -98,6 +98,8 @@ def load_page(
         links=rendered.links,
         anchors=tuple(h.id for h in rendered.headings if h.id),
         is_bundle=source.name == "index.md",
+        is_rendered=meta.build_render,
+        is_listed=meta.build_list,
     )
     return LoadedPage(page=page, diagnostics=tuple(diags))
 

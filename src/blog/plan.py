@@ -122,7 +122,7 @@ def paginate(items: tuple[Page, ...], per_page: int, list_url: str) -> tuple[Pag
 def plan_pages(site: Site) -> list[Output]:
     """Return one output per regular page."""
     outputs: list[Output] = []
-    for page in site.pages:
+    for page in (p for p in site.pages if p.is_rendered):
         ctx = base_context(site, "page", page.url, page.title)
         newer, older = site.neighbours(page)
         ctx["page"] = page
@@ -290,7 +290,7 @@ def _sitemap(site: Site) -> bytes:
     entries: list[tuple[str, datetime | None]] = []
     newest = max((p.lastmod for p in site.pages if p.lastmod), default=None)
     entries.append(("/", newest))
-    entries.extend((p.url, p.lastmod) for p in site.pages if not p.param("sitemap_exclude"))
+    entries.extend((p.url, p.lastmod) for p in site.pages if p.is_rendered)
     entries.extend((s.url, _newest(s.regular_pages)) for s in site.sections)
     for taxonomy in site.taxonomies:
         entries.append((taxonomy.url, None))

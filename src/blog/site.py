@@ -61,7 +61,7 @@ class Site:
             return ()
         scored = []
         for other in self.pages:
-            if other.source == page.source:
+            if other.source == page.source or not other.is_listed:
                 continue
             theirs = {(t.taxonomy, t.slug) for refs in other.terms.values() for t in refs}
             shared = len(mine & theirs)
@@ -86,10 +86,11 @@ def assemble(config: Config, content: Content, diag: Diagnostics) -> Site:
     """Build the site's sections and taxonomies and check URL collisions."""
     pages = resolve_links(tuple(sorted(content.pages, key=sort_key)), config.base_path, diag)
     branches = {_folder(p.source): p for p in content.branches}
-    sections = _sections(pages, branches)
-    home_pages = _home_pages(config, pages)
+    listed = tuple(p for p in pages if p.is_listed)
+    sections = _sections(listed, branches)
+    home_pages = _home_pages(config, listed)
     taxonomies = tuple(
-        _taxonomy(config, singular, plural, pages, diag) for singular, plural in config.taxonomies
+        _taxonomy(config, singular, plural, listed, diag) for singular, plural in config.taxonomies
     )
     unpublished = tuple(page for page, _ in content.excluded if page.is_bundle)
     files = _place_bundle_files(pages, content.files, unpublished)
@@ -251,7 +252,8 @@ def check_collisions(site: Site, diag: Diagnostics) -> None:
     """Report every output path claimed by more than one source, naming them all."""
     claims: dict[str, list[str]] = defaultdict(list)
     for page in site.pages:
-        claims[output_path(page.url).as_posix()].append(f"{page.source}")
+        if page.is_rendered:
+            claims[output_path(page.url).as_posix()].append(f"{page.source}")
         for alias in page.aliases:
             claims[output_path(alias).as_posix()].append(f"{page.source} (alias)")
     for section in site.sections:

@@ -15,7 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from blog.config import Config
-from blog.errors import Diagnostics
+from blog.errors import BlogError, Diagnostics
 from blog.urls import abs_url, rel_url
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -209,3 +209,17 @@ def _template_frame(exc: BaseException) -> tuple[Path | None, int | None]:
         if frame.filename.endswith((".html", ".xml", ".txt", ".json")):
             found = (Path(frame.filename), frame.lineno)
     return found
+
+
+def render_archetype(text: str, context: Mapping[str, Any], *, name: Path | None = None) -> str:
+    """Render an archetype or skeleton file with Jinja; a template error is a BlogError."""
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    try:
+        return env.from_string(text).render(context)
+    except jinja2.TemplateError as exc:
+        line = getattr(exc, "lineno", None)
+        where = f"{name}:{line}: " if name and line else f"{name}: " if name else ""
+        raise BlogError(
+            f"{where}archetype error: {exc}\n"
+            "    hint: archetypes are Jinja: use {{ title }}, {{ date }}, {{ slug }}, {{ section }}"
+        ) from None
