@@ -34,7 +34,8 @@ def _resolve_page(
 ) -> Page:
     rewrites: dict[str, str] = {}
     for link in page.links:
-        new = _resolve(link, page, by_source, by_url, base_path, diag)
+        _check_link(link, page, by_source, by_url, diag)
+        new = rewritten_target(link.target, page, by_source, base_path)
         if new is not None and new != link.target:
             rewrites[link.target] = new
     if not rewrites:
@@ -44,57 +45,65 @@ def _resolve_page(
     )
 
 
-def _resolve(
+def content_target(path: str, page: Page) -> str:
+    """Return the ``content/``-relative file a ``.md`` link of ``page`` names."""
+    folder = page.source.parent.as_posix()
+    wanted = posixpath.normpath(path.lstrip("/") if path.startswith("/") else f"{folder}/{path}")
+    return wanted.removeprefix("content/").lstrip("./")
+
+
+def rewritten_target(
+    target: str, page: Page, by_source: Mapping[str, Page], base_path: str
+) -> str | None:
+    """Return what the build writes for a Markdown link target, or None to keep it.
+
+    ``.md`` files become their page's URL (with the fragment); site paths get the base path.
+    """
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    path = unquote(parts.path)
+    if path.endswith((".md", ".markdown")):
+        found = by_source.get(content_target(path, page))
+        if found is None:
+            return None
+        fragment = f"#{quote(unquote(parts.fragment))}" if parts.fragment else ""
+        return rel_url(found.url, base_path) + fragment
+    if path.startswith("/") and base_path != "/" and not path.startswith(base_path):
+        return rel_url(path, base_path) + (f"#{parts.fragment}" if parts.fragment else "")
+    return None
+
+
+def _check_link(
     link: Link,
     page: Page,
     by_source: Mapping[str, Page],
     by_url: Mapping[str, Page],
-    base_path: str,
     diag: Diagnostics,
-) -> str | None:
-    """Return the target's new URL, or None to keep it as written."""
+) -> None:
+    """Warn about a link to a missing page or heading anchor, at its line."""
     parts = urlsplit(link.target)
     if parts.scheme or parts.netloc or not link.target:
-        return None
+        return
     path, fragment = unquote(parts.path), unquote(parts.fragment)
     if not path:
         _check_anchor(link, page, fragment, page, diag)
-        return None
-    if path.endswith((".md", ".markdown")):
-        return _resolve_markdown(link, page, path, fragment, by_source, base_path, diag)
-    if path.startswith("/"):
-        target = by_url.get(path if path.endswith("/") or "." in path else path + "/")
-        if target is not None:
+    elif path.endswith((".md", ".markdown")):
+        wanted = content_target(path, page)
+        target = by_source.get(wanted)
+        if target is None:
+            diag.warning(
+                f"link to a page that does not exist: {link.target}",
+                path=page.file_path,
+                line=link.line,
+                hint=f"no published content/{wanted}; check the name (drafts need -D)",
+            )
+        else:
             _check_anchor(link, page, fragment, target, diag)
-        if base_path != "/" and not path.startswith(base_path):
-            return rel_url(path, base_path) + (f"#{parts.fragment}" if parts.fragment else "")
-    return None
-
-
-def _resolve_markdown(
-    link: Link,
-    page: Page,
-    path: str,
-    fragment: str,
-    by_source: Mapping[str, Page],
-    base_path: str,
-    diag: Diagnostics,
-) -> str | None:
-    folder = page.source.parent.as_posix()
-    wanted = posixpath.normpath(path.lstrip("/") if path.startswith("/") else f"{folder}/{path}")
-    wanted = wanted.removeprefix("content/").lstrip("./")
-    target = by_source.get(wanted)
-    if target is None:
-        diag.warning(
-            f"link to a page that does not exist: {link.target}",
-            path=page.file_path,
-            line=link.line,
-            hint=f"no published content/{wanted}; check the name (drafts need -D)",
-        )
-        return None
-    _check_anchor(link, page, fragment, target, diag)
-    suffix = f"#{quote(fragment)}" if fragment else ""
-    return rel_url(target.url, base_path) + suffix
+    elif path.startswith("/"):
+        found = by_url.get(path if path.endswith("/") or "." in path else path + "/")
+        if found is not None:
+            _check_anchor(link, page, fragment, found, diag)
 
 
 def _check_anchor(link: Link, page: Page, fragment: str, target: Page, diag: Diagnostics) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
+from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
@@ -41,6 +43,7 @@ def new_site(target: Path, *, force: bool = False, now: datetime) -> tuple[NewFi
             (SKELETON / "hello-world.md").read_text(), context
         ),
         ".github/workflows/pages.yml": (SKELETON / "pages.yml").read_text(),
+        "requirements.txt": requirements_line(),
         "static/.gitkeep": "",
         "templates/.gitkeep": "",
     }
@@ -51,6 +54,28 @@ def new_site(target: Path, *, force: bool = False, now: datetime) -> tuple[NewFi
         path.write_text(text, encoding="utf-8")
         written.append(NewFile(path=path))
     return tuple(written)
+
+
+def requirements_line() -> str:
+    """Return requirements.txt for a new site: how its Pages workflow installs this blog.
+
+    When blog was installed from a git URL (PEP 610's direct_url.json), that URL is reused;
+    otherwise the file explains what to write (the PyPI project named "blog" is not this one).
+    """
+    note = "# What the GitHub Pages workflow installs to build the site.\n"
+    try:
+        raw = distribution("blog").read_text("direct_url.json")
+        origin = json.loads(raw) if raw else {}
+    except (PackageNotFoundError, ValueError):
+        origin = {}
+    vcs = origin.get("vcs_info", {})
+    if vcs.get("vcs") == "git" and origin.get("url"):
+        return f"{note}blog @ git+{origin['url']}@{vcs.get('commit_id', 'main')}\n"
+    return (
+        f"{note}# Write where blog comes from, e.g. a git URL:\n"
+        "#   blog @ git+https://github.com/OWNER/blog@main\n"
+        "# or a wheel committed to this repository: ./blog-0.1.0-py3-none-any.whl\n"
+    )
 
 
 def content_path_for_title(title: str, section: str = "posts") -> PurePosixPath:
