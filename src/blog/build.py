@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 
 from blog.cache import BuildCache
 from blog.config import Config, load_config
-from blog.content import Content, Inclusion, load_content
+from blog.content import Content, Inclusion, Progress, load_content
 from blog.errors import Diagnostic, Diagnostics
 from blog.markdown import MarkdownOptions, highlight_css
 from blog.pages import PageSettings
@@ -45,6 +45,8 @@ class BuildOptions:
     """The moment that decides future and expired pages (default: now)."""
     cache: BuildCache | None = None
     """Pages rendered by earlier builds (the serve loop keeps one)."""
+    progress: Progress | None = None
+    """Told (stage, done, total) as the build goes."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -117,6 +119,7 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
         inclusion=options.inclusion,
         cache=options.cache,
         ignore=config.ignore_files,
+        progress=options.progress,
     )
 
     def failed() -> BuildResult:
@@ -134,7 +137,7 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
     site = assemble(config, content, diag)
     if diag.error_count:  # (not has_errors: mypy would treat it as still narrowed to False)
         return failed()
-    files = render_outputs(env, plan_site(site) + static_outputs(site), diag)
+    files = render_outputs(env, plan_site(site) + static_outputs(site), diag, options.progress)
     if diag.error_count or (options.strict and diag.warning_count):
         return failed()
     report = write_site(out_dir, files, site_root=root)
@@ -185,12 +188,14 @@ def static_outputs(site: Site) -> list[Output]:
 
 
 def render_outputs(
-    env: object, outputs: list[Output], diag: Diagnostics
+    env: object, outputs: list[Output], diag: Diagnostics, progress: Progress | None = None
 ) -> dict[PurePosixPath, bytes | Path]:
     """Render every template output; copy and data outputs pass through."""
     files: dict[PurePosixPath, bytes | Path] = {}
     failures = 0
-    for output in outputs:
+    for done, output in enumerate(outputs, start=1):
+        if progress is not None:
+            progress("rendering", done, len(outputs))
         if isinstance(output, CopyOutput):
             if output.path in files:
                 diag.error(

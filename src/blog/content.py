@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -13,6 +14,9 @@ from blog.cache import BuildCache, digest
 from blog.errors import Diagnostic, Diagnostics
 from blog.model import Page, SourceFile
 from blog.pages import LoadedPage, PageSettings, load_page
+
+Progress = Callable[[str, int, int], None]
+"""Told (stage, done, total) as a long build goes; the CLI shows it on a terminal."""
 
 _TEMP_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", "___jb_tmp___", "___jb_old___")
 
@@ -137,6 +141,7 @@ def load_content(
     inclusion: Inclusion,
     cache: BuildCache | None = None,
     ignore: tuple[str, ...] = (),
+    progress: Progress | None = None,
 ) -> Content:
     """Load every page under ``content_dir``; problems go to ``diag``.
 
@@ -146,7 +151,10 @@ def load_content(
     cache.begin(settings)
     found = _Found()
     patterns = [re.compile(p) for p in ignore]
-    for path in walk_content(content_dir):
+    paths = walk_content(content_dir)
+    for done, path in enumerate(paths, start=1):
+        if progress is not None:
+            progress("reading", done, len(paths))
         rel = PurePosixPath(path.relative_to(content_dir).as_posix())
         if any(p.search(rel.as_posix()) for p in patterns):
             found.skipped.append((rel, "matches ignoreFiles in the config"))

@@ -34,7 +34,7 @@ def imports_of(module: Path) -> set[str]:
     return found
 
 
-MODULES = sorted(PACKAGE.glob("*.py"))
+MODULES = sorted(PACKAGE.glob("*.py")) + sorted((PACKAGE / "commands").glob("*.py"))
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda p: p.stem)
@@ -42,7 +42,10 @@ def test_third_party_imports_stay_with_their_owner(module: Path) -> None:
     for name in imports_of(module):
         top = name.split(".")[0]
         if top in OWNERS:
-            assert module.stem in OWNERS[top], f"{module.stem} imports {top}"
+            owner_ok = module.stem in OWNERS[top]
+            if top == "click":  # the command modules own click: blog/commands/*.py
+                owner_ok = module.parent.name == "commands" or module.stem in {"cli", "errors"}
+            assert owner_ok, f"{module.stem} imports {top}"
 
 
 @pytest.mark.parametrize("module", [PACKAGE / f"{m}.py" for m in sorted(LEAVES)], ids=str)

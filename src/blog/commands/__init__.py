@@ -1,0 +1,1 @@
+"""One module per ``blog`` command; ``blog.cli`` puts them together."""
