@@ -39,8 +39,8 @@ def new_site(target: Path, *, force: bool = False, now: datetime) -> tuple[NewFi
         "config.yaml": render_archetype((SKELETON / "config.yaml").read_text(), context),
         ".gitignore": (SKELETON / "gitignore").read_text(),
         "archetypes/default.md": (SKELETON / "default.md").read_text(),
-        "content/posts/hello-world.md": render_archetype(
-            (SKELETON / "hello-world.md").read_text(), context
+        "content/posts/welcome.md": render_archetype(
+            (SKELETON / "welcome.md").read_text(), context
         ),
         ".github/workflows/pages.yml": (SKELETON / "pages.yml").read_text(),
         "requirements.txt": requirements_line(),

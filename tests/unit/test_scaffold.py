@@ -17,7 +17,7 @@ def test_new_site_writes_a_complete_site(tmp_path: Path) -> None:
     written = {
         f.path.relative_to(tmp_path / "x").as_posix() for f in new_site(tmp_path / "x", now=NOW)
     }
-    assert {"config.yaml", ".gitignore", "content/posts/hello-world.md",
+    assert {"config.yaml", ".gitignore", "content/posts/welcome.md",
             ".github/workflows/pages.yml", "archetypes/default.md"} <= written  # fmt: skip
     config = (tmp_path / "x/config.yaml").read_text()
     assert "title: X" in config and "# " in config
