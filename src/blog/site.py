@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
@@ -36,39 +36,69 @@ class Site:
     """Configured taxonomies in config order."""
     files: tuple[SourceFile, ...]
     """Content files to copy (bundle resources, images)."""
+    by_path: Mapping[str, Section] = field(default_factory=dict)
+    """Section path → section."""
+    neighbour_map: Mapping[PurePosixPath, tuple[Page | None, Page | None]] = field(
+        default_factory=dict
+    )
+    """Source → (newer, older) page in its section."""
+    related_map: Mapping[PurePosixPath, tuple[Page, ...]] = field(default_factory=dict)
+    """Source → related pages."""
 
     def section(self, path: str) -> Section | None:
         """Return the section at a content folder path."""
-        return next((s for s in self.sections if s.path == path), None)
+        return self.by_path.get(path)
 
     def neighbours(self, page: Page) -> tuple[Page | None, Page | None]:
         """Return the (newer, older) pages beside ``page`` in its section."""
-        if page.section is None:
-            return None, None
-        section = self.section(page.section)
-        items = section.regular_pages if section else ()
-        for index, other in enumerate(items):
-            if other.source == page.source:
-                newer = items[index - 1] if index > 0 else None
-                older = items[index + 1] if index + 1 < len(items) else None
-                return newer, older
-        return None, None
+        return self.neighbour_map.get(page.source, (None, None))
 
-    def related(self, page: Page, limit: int = 5) -> tuple[Page, ...]:
+    def related(self, page: Page) -> tuple[Page, ...]:
         """Return pages sharing the most terms with ``page`` (ties: newest first)."""
-        mine = {(t.taxonomy, t.slug) for refs in page.terms.values() for t in refs}
-        if not mine:
-            return ()
-        scored = []
-        for other in self.pages:
-            if other.source == page.source or not other.is_listed:
-                continue
-            theirs = {(t.taxonomy, t.slug) for refs in other.terms.values() for t in refs}
-            shared = len(mine & theirs)
-            if shared:
-                scored.append((-shared, other))
-        scored.sort(key=lambda item: item[0])
-        return tuple(p for _, p in scored[:limit])
+        return self.related_map.get(page.source, ())
+
+
+RELATED_LIMIT = 5
+RELATED_CANDIDATES = 20
+"""How many of each term's newest pages are candidates (keeps big sites linear)."""
+
+
+def _neighbour_map(
+    sections: tuple[Section, ...],
+) -> dict[PurePosixPath, tuple[Page | None, Page | None]]:
+    found: dict[PurePosixPath, tuple[Page | None, Page | None]] = {}
+    for section in sections:
+        if section.parent is not None:
+            continue  # neighbours run through the top-level section, nested pages included
+        items = section.regular_pages
+        for index, page in enumerate(items):
+            newer = items[index - 1] if index > 0 else None
+            older = items[index + 1] if index + 1 < len(items) else None
+            found[page.source] = (newer, older)
+    return found
+
+
+def _related_map(
+    pages: tuple[Page, ...], taxonomies: tuple[Taxonomy, ...]
+) -> dict[PurePosixPath, tuple[Page, ...]]:
+    """Rank, for each page, the pages sharing the most terms (ties: newest first)."""
+    term_pages = {
+        (t.taxonomy, t.slug): t.pages[:RELATED_CANDIDATES] for tax in taxonomies for t in tax.terms
+    }
+    order = {p.source: i for i, p in enumerate(sorted(pages, key=date_key))}
+    found: dict[PurePosixPath, tuple[Page, ...]] = {}
+    for page in pages:
+        shared: Counter[PurePosixPath] = Counter()
+        by_source: dict[PurePosixPath, Page] = {}
+        for refs in page.terms.values():
+            for ref in refs:
+                for other in term_pages.get((ref.taxonomy, ref.slug), ()):
+                    if other.source != page.source:
+                        shared[other.source] += 1
+                        by_source[other.source] = other
+        ranked = sorted(shared, key=lambda src: (-shared[src], order.get(src, 0)))
+        found[page.source] = tuple(by_source[src] for src in ranked[:RELATED_LIMIT])
+    return found
 
 
 def sort_key(page: Page) -> tuple[int, int, float, str, str]:
@@ -95,6 +125,9 @@ def assemble(config: Config, content: Content, diag: Diagnostics) -> Site:
     unpublished = tuple(page for page, _ in content.excluded if page.is_bundle)
     files = _place_bundle_files(pages, content.files, unpublished)
     site = Site(
+        by_path={s.path: s for s in sections},
+        neighbour_map=_neighbour_map(sections),
+        related_map=_related_map(listed, taxonomies),
         config=config,
         pages=pages,
         home=branches.get(""),
