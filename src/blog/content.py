@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 from blog.cache import BuildCache, digest
 from blog.errors import Diagnostic, Diagnostics
 from blog.model import Page, SourceFile
-from blog.pages import LoadedPage, PageSettings, load_page
+from blog.pages import LoadedPage, PageSettings
+from blog.workers import render_pages
 
 Progress = Callable[[str, int, int], None]
 """Told (stage, done, total) as a long build goes; the CLI shows it on a terminal."""
@@ -68,10 +69,10 @@ def walk_content(content_dir: Path) -> list[Path]:
     return found
 
 
-def _load_one(
-    path: Path, rel: PurePosixPath, settings: PageSettings, cache: BuildCache, diag: Diagnostics
-) -> LoadedPage | None:
-    """Return the loaded page of one file, from the cache when its bytes are unchanged."""
+def _read_one(
+    path: Path, rel: PurePosixPath, cache: BuildCache, diag: Diagnostics
+) -> tuple[str, LoadedPage | str] | None:
+    """Return (digest, cached page) or (digest, text to render); None when unreadable."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -80,13 +81,9 @@ def _load_one(
     key = digest(data)
     cached = cache.get(rel, key)
     if cached is not None:
-        return cached
+        return key, cached
     text = decode_source(path, data, diag)
-    if text is None:
-        return None
-    loaded = load_page(rel, text, file_path=path, settings=settings)
-    cache.put(rel, key, loaded)
-    return loaded
+    return None if text is None else (key, text)
 
 
 def decode_source(path: Path, data: bytes, diag: Diagnostics) -> str | None:
@@ -152,6 +149,7 @@ def load_content(
     found = _Found()
     patterns = [re.compile(p) for p in ignore]
     paths = walk_content(content_dir)
+    markdown: list[tuple[PurePosixPath, Path, str, LoadedPage | str]] = []
     for done, path in enumerate(paths, start=1):
         if progress is not None:
             progress("reading", done, len(paths))
@@ -169,10 +167,17 @@ def load_content(
             )
         else:
             found.seen.add(rel)
-            loaded = _load_one(path, rel, settings, cache, diag)
-            if loaded is not None:
-                _collect(loaded, diag)
-                found.add(rel, loaded.page, now, inclusion)
+            read = _read_one(path, rel, cache, diag)
+            if read is not None:
+                markdown.append((rel, path, *read))
+    jobs = [(rel, item, path) for rel, path, _, item in markdown if isinstance(item, str)]
+    rendered = iter(render_pages(jobs, settings))
+    for rel, _, key, item in markdown:
+        loaded = item if isinstance(item, LoadedPage) else next(rendered)
+        if not isinstance(item, LoadedPage):
+            cache.put(rel, key, loaded)
+        _collect(loaded, diag)
+        found.add(rel, loaded.page, now, inclusion)
     cache.forget_missing(found.seen)
     return Content(
         pages=tuple(found.pages),

@@ -69,6 +69,7 @@ def suggest_language(name: str) -> str | None:
     return matches[0] if matches else None
 
 
+@lru_cache(maxsize=4096)
 def render_code_block(code: str, language: str, *, is_highlighted: bool) -> CodeBlock:
     """Return a fenced code block as HTML, highlighted when Pygments knows the language.
 

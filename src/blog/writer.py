@@ -93,10 +93,15 @@ def write_site(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     written = unchanged = 0
+    made: set[Path] = {staging}
     for rel, data in sorted(files.items()):
         if not is_safe_output(rel):
             raise BlogError(f"refusing to write outside the output folder: {rel}")
-        if _place(staging / rel, out_dir / rel, data):
+        target = staging / rel
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if _place(target, out_dir / rel, data):
             unchanged += 1
         else:
             written += 1
@@ -109,11 +114,9 @@ def write_site(
 
 def _place(target: Path, previous: Path, data: bytes | Path) -> bool:
     """Create ``target``; hard-link the previous file when its bytes are the same."""
-    target.parent.mkdir(parents=True, exist_ok=True)
     content = data.read_bytes() if isinstance(data, Path) else data
     try:
-        same_size = previous.is_file() and previous.stat().st_size == len(content)
-        if same_size and previous.read_bytes() == content:
+        if previous.stat().st_size == len(content) and previous.read_bytes() == content:
             os.link(previous, target)
             return True
     except OSError:
