@@ -5,26 +5,30 @@ from __future__ import annotations
 import logging
 import os
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from blog.cache import BuildCache
+from blog.cache import BuildCache, load_cache, save_cache
 from blog.config import Config, load_config
 from blog.content import Content, Inclusion, Progress, load_content
 from blog.errors import Diagnostic, Diagnostics
+from blog.fingerprints import all_pages_fingerprint, output_key, site_fingerprint
 from blog.markdown import MarkdownOptions, highlight_css
 from blog.pages import PageSettings
 from blog.plan import CopyOutput, DataOutput, Output, TemplateOutput, plan_site
 from blog.site import Site, assemble
 from blog.templates import (
     THEME_DIR,
+    Environment,
     TemplateFailure,
     check_templates,
     make_environment,
     render_template,
+    template_fingerprint,
 )
-from blog.writer import WriteReport, write_site
+from blog.writer import KEEP, Keep, StaleOutput, write_site
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +48,9 @@ class BuildOptions:
     now: datetime | None = None
     """The moment that decides future and expired pages (default: now)."""
     cache: BuildCache | None = None
-    """Pages rendered by earlier builds (the serve loop keeps one)."""
+    """An in-memory cache kept across builds (the serve loop's); None: the site's own."""
+    use_cache: bool = True
+    """Read and write the site's persistent cache in ``.cache/blog/`` (``--no-cache``: no)."""
     progress: Progress | None = None
     """Told (stage, done, total) as the build goes."""
 
@@ -63,6 +69,12 @@ class BuildStats:
     """Files kept from the previous build."""
     removed: int = 0
     """Files removed since the previous build."""
+    markdown_rendered: int = 0
+    """Content files rendered (cache misses)."""
+    cache_hits: int = 0
+    """Content files taken from the cache."""
+    outputs_rendered: int = 0
+    """Template outputs rendered (the rest were unchanged)."""
     seconds: float = 0.0
     """Wall time."""
 
@@ -108,60 +120,103 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
     diag = Diagnostics()
     config = load_config(root, diag, base_url=options.base_url)
     out_dir = options.out_dir or root / config.publish_dir
+    cache = _open_cache(root, options, diag)
     env = make_environment(config)
     check_templates(env, diag)
-    now = options.now or datetime.now(UTC)
+    settings = page_settings(config)
+    cache.begin(settings, root)
     content = load_content(
         config.content_dir,
-        page_settings(config),
+        settings,
         diag,
-        now=now,
+        now=options.now or datetime.now(UTC),
         inclusion=options.inclusion,
-        cache=options.cache,
+        cache=cache,
         ignore=config.ignore_files,
         progress=options.progress,
     )
-
-    def failed() -> BuildResult:
-        return BuildResult(
-            ok=False,
-            root=root,
-            out_dir=out_dir,
-            diagnostics=tuple(diag.items),
-            stats=BuildStats(seconds=time.perf_counter() - started),
-            content=content,
-        )
-
-    if diag.has_errors:
-        return failed()
-    site = assemble(config, content, diag)
-    if diag.error_count:  # (not has_errors: mypy would treat it as still narrowed to False)
-        return failed()
-    files = render_outputs(env, plan_site(site) + static_outputs(site), diag, options.progress)
-    if diag.error_count or (options.strict and diag.warning_count):
-        return failed()
-    report = write_site(out_dir, files, site_root=root)
-    return BuildResult(
-        ok=True,
+    result = BuildResult(
+        ok=False,
         root=root,
         out_dir=out_dir,
-        diagnostics=tuple(diag.items),
-        stats=_stats(site, files, report, started),
+        diagnostics=(),
+        stats=BuildStats(),
         content=content,
     )
+    if not diag.has_errors:
+        result = _assemble_and_write(result, config, env, cache, diag, options)
+    if result.ok and options.cache is None and options.use_cache:
+        save_cache(root, cache)
+    seconds = time.perf_counter() - started
+    stats = replace(
+        result.stats, seconds=seconds, cache_hits=cache.hits, markdown_rendered=cache.misses
+    )
+    return replace(result, diagnostics=tuple(diag.items), stats=stats)
 
 
-def _stats(
-    site: Site, files: dict[PurePosixPath, bytes | Path], report: WriteReport, started: float
-) -> BuildStats:
-    return BuildStats(
+def _open_cache(root: Path, options: BuildOptions, diag: Diagnostics) -> BuildCache:
+    """Return the in-memory cache given, the site's persistent one, or a fresh one."""
+    if options.cache is not None:
+        return options.cache
+    if not options.use_cache:
+        return BuildCache()
+    cache, problem = load_cache(root)
+    if problem:
+        diag.warning(problem, hint="delete .cache/ if this repeats; the site is built anyway")
+    return cache
+
+
+def _assemble_and_write(
+    result: BuildResult,
+    config: Config,
+    env: Environment,
+    cache: BuildCache,
+    diag: Diagnostics,
+    options: BuildOptions,
+) -> BuildResult:
+    """Assemble, plan, render and write; return the result (not ok on any error)."""
+    assert result.content is not None
+    site = assemble(config, result.content, diag)
+    if diag.error_count:
+        return result
+    outputs = plan_site(site) + static_outputs(site)
+    keys = _output_keys(site, outputs, template_fingerprint(env))
+    files, rendered = render_outputs(
+        env,
+        outputs,
+        diag,
+        options.progress,
+        reuse=lambda path: cache.unchanged_output(path, keys.get(path, ""), result.out_dir),
+    )
+    if diag.error_count or (options.strict and diag.warning_count):
+        return result
+    try:
+        report = write_site(result.out_dir, files, site_root=result.root)
+    except StaleOutput:  # the output folder changed under the cache: render it all
+        files, rendered = render_outputs(env, outputs, diag, options.progress)
+        report = write_site(result.out_dir, files, site_root=result.root)
+    cache.out_dir = str(result.out_dir)
+    cache.outputs = {
+        path: (key, (result.out_dir / path).stat().st_size) for path, key in keys.items()
+    }
+    stats = BuildStats(
         pages=len(site.pages),
         outputs=len(files),
+        outputs_rendered=rendered,
         written=report.written,
         unchanged=report.unchanged,
         removed=report.removed,
-        seconds=time.perf_counter() - started,
     )
+    return replace(result, ok=True, stats=stats)
+
+
+def _output_keys(site: Site, outputs: list[Output], template_fp: str) -> dict[PurePosixPath, str]:
+    site_fp, all_fp = site_fingerprint(site), all_pages_fingerprint(site)
+    return {
+        o.path: output_key(o, template_fp=template_fp, site_fp=site_fp, all_fp=all_fp)
+        for o in outputs
+        if isinstance(o, TemplateOutput)
+    }
 
 
 def static_outputs(site: Site) -> list[Output]:
@@ -188,11 +243,18 @@ def static_outputs(site: Site) -> list[Output]:
 
 
 def render_outputs(
-    env: object, outputs: list[Output], diag: Diagnostics, progress: Progress | None = None
-) -> dict[PurePosixPath, bytes | Path]:
-    """Render every template output; copy and data outputs pass through."""
-    files: dict[PurePosixPath, bytes | Path] = {}
-    failures = 0
+    env: Environment,
+    outputs: list[Output],
+    diag: Diagnostics,
+    progress: Progress | None = None,
+    reuse: Callable[[PurePosixPath], bool] | None = None,
+) -> tuple[dict[PurePosixPath, bytes | Path | Keep], int]:
+    """Render the template outputs ``reuse`` does not keep; copy and data outputs pass through.
+
+    Returns the files and how many templates were rendered.
+    """
+    files: dict[PurePosixPath, bytes | Path | Keep] = {}
+    failures = rendered = 0
     for done, output in enumerate(outputs, start=1):
         if progress is not None:
             progress("rendering", done, len(outputs))
@@ -207,13 +269,16 @@ def render_outputs(
             files[output.path] = output.source
         elif isinstance(output, DataOutput):
             files[output.path] = output.data
-        elif isinstance(output, TemplateOutput):
+        elif reuse is not None and reuse(output.path):
+            files[output.path] = KEEP
+        else:
             try:
-                text = render_template(env, output.templates, output.context, diag)  # type: ignore[arg-type]
+                text = render_template(env, output.templates, output.context, diag)
             except TemplateFailure:
                 failures += 1
                 if failures >= 20:
                     break
                 continue
+            rendered += 1
             files[output.path] = text.encode()
-    return files
+    return files, rendered

@@ -1,13 +1,27 @@
-"""The build cache: per-file rendered pages keyed by content digest (DESIGN.md §8)."""
+"""The build cache (DESIGN.md §8): rendered pages by content digest, output keys by context.
+
+It lives in ``.cache/blog/`` beside the site, is versioned, and is safe to delete: a missing,
+old or corrupt cache only means a cold build (with a warning when it was unreadable). The
+output never depends on it: ``--no-cache`` writes the same bytes.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
+import pickle
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 from blog import __version__
 from blog.pages import LoadedPage, PageSettings
+
+log = logging.getLogger(__name__)
+
+CACHE_VERSION = 1
+CACHE_DIR = Path(".cache") / "blog"
 
 
 def digest(data: bytes) -> str:
@@ -15,29 +29,34 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def settings_fingerprint(settings: PageSettings) -> str:
+def settings_fingerprint(settings: PageSettings, root: Path | None = None) -> str:
     """Return a digest of everything besides the file itself that shapes a Page."""
-    return digest(f"{__version__}\0{settings!r}".encode())
+    return digest(f"{__version__}\0{CACHE_VERSION}\0{root}\0{settings!r}".encode())
 
 
 @dataclass(slots=True)
 class BuildCache:
-    """Rendered pages from earlier builds; owned by one caller (the serve loop, the CLI)."""
+    """Rendered pages and output keys of earlier builds; owned by one caller at a time."""
 
     fingerprint: str = ""
-    """Fingerprint of the settings the entries were made with."""
+    """Fingerprint of the settings the page entries were made with."""
     pages: dict[PurePosixPath, tuple[str, LoadedPage]] = field(default_factory=dict)
     """Source path → (content digest, loaded page)."""
+    outputs: dict[PurePosixPath, tuple[str, int]] = field(default_factory=dict)
+    """Output path → (key of what it was rendered from, size in bytes), as last written."""
+    out_dir: str = ""
+    """The folder those outputs were written to."""
     hits: int = 0
-    """Lookups answered from the cache in the current build."""
+    """Page lookups answered from the cache in the current build."""
     misses: int = 0
-    """Lookups that had to render in the current build."""
+    """Page lookups that had to render in the current build."""
 
-    def begin(self, settings: PageSettings) -> None:
+    def begin(self, settings: PageSettings, root: Path | None = None) -> None:
         """Start a build: drop everything when the settings changed; reset the counters."""
-        fingerprint = settings_fingerprint(settings)
+        fingerprint = settings_fingerprint(settings, root)
         if fingerprint != self.fingerprint:
             self.pages.clear()
+            self.outputs.clear()
             self.fingerprint = fingerprint
         self.hits = self.misses = 0
 
@@ -58,3 +77,50 @@ class BuildCache:
         """Drop entries of files that no longer exist."""
         for source in set(self.pages) - present:
             del self.pages[source]
+
+    def unchanged_output(self, path: PurePosixPath, key: str, out_dir: Path) -> bool:
+        """Whether ``path`` in ``out_dir`` was written from exactly ``key`` and is still there."""
+        entry = self.outputs.get(path)
+        if entry is None or entry[0] != key or self.out_dir != str(out_dir):
+            return False
+        try:
+            return (out_dir / path).stat().st_size == entry[1]
+        except OSError:
+            return False
+
+
+def cache_file(root: Path) -> Path:
+    """Return where a site's cache is kept."""
+    return root / CACHE_DIR / f"build-v{CACHE_VERSION}.pickle"
+
+
+def load_cache(root: Path) -> tuple[BuildCache, str | None]:
+    """Return the site's cache, or an empty one and a warning when it could not be read."""
+    path = cache_file(root)
+    if not path.is_file():
+        return BuildCache(), None
+    try:
+        with path.open("rb") as handle:
+            state: Any = pickle.load(handle)
+        if state.get("version") != (CACHE_VERSION, __version__):
+            return BuildCache(), None
+        cache = state["cache"]
+        if not isinstance(cache, BuildCache):
+            raise TypeError("not a BuildCache")
+    except Exception as exc:  # a damaged cache of any kind means a cold build, never a crash
+        return BuildCache(), f"the build cache {path} is unreadable ({exc}); building from scratch"
+    return cache, None
+
+
+def save_cache(root: Path, cache: BuildCache) -> None:
+    """Write the cache atomically (a reader sees the old file or the new one)."""
+    path = cache_file(root)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_suffix(f".{os.getpid()}.tmp")
+        with temp.open("wb") as handle:
+            state = {"version": (CACHE_VERSION, __version__), "cache": cache}
+            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temp.replace(path)
+    except OSError as exc:
+        log.warning("could not save the build cache: %s", exc)

@@ -145,7 +145,6 @@ def load_content(
     ``ignore`` holds Hugo's ``ignoreFiles`` regular expressions, matched against the path.
     """
     cache = cache if cache is not None else BuildCache()
-    cache.begin(settings)
     found = _Found()
     patterns = [re.compile(p) for p in ignore]
     paths = walk_content(content_dir)

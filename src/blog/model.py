@@ -117,6 +117,8 @@ class Page:
     """False for Hugo's ``build.render: never``: listed, but no page of its own."""
     is_listed: bool = True
     """False for Hugo's ``build.list: never``: a page of its own, in no list."""
+    digest: str = ""
+    """Digest of the source text (with the settings, it decides the page's outputs)."""
 
     @property
     def reading_minutes(self) -> int:

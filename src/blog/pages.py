@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -92,6 +93,7 @@ def load_page(
         weight=meta.weight,
         params=meta.params,
         html=rendered.html,
+        digest=hashlib.blake2b(text.encode(), digest_size=16).hexdigest(),
         toc=rendered.toc,
         word_count=rendered.word_count,
         plain_text=rendered.plain_text,

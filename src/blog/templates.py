@@ -20,6 +20,9 @@ from blog.urls import abs_url, rel_url
 
 THEME_DIR = Path(__file__).parent / "theme"
 
+Environment = jinja2.Environment
+"""The template environment type (so other stages need not import jinja2)."""
+
 
 class TemplateFailure(Exception):
     """A template could not be rendered; the diagnostic is already recorded."""

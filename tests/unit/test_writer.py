@@ -7,7 +7,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from blog.errors import BlogError
-from blog.writer import MARKER, recover, write_site
+from blog.writer import MARKER, read_manifest, recover, write_site
 
 
 def test_write_then_rewrite_links_unchanged_and_prunes(tmp_path: Path) -> None:
@@ -26,7 +26,59 @@ def test_write_then_rewrite_links_unchanged_and_prunes(tmp_path: Path) -> None:
     assert (out / "a.html").stat().st_ino == inode
     assert not (out / "b").exists()
     assert (out / MARKER).exists()
-    assert not list(tmp_path.glob(".public-*"))
+    # The previous site is kept, complete, as the spare the next build updates in place.
+    assert [p.name for p in tmp_path.glob(".public-*")] == [".public-spare"]
+    assert read_manifest(tmp_path / ".public-spare") == {
+        "a.html": read_manifest(out)["a.html"],  # type: ignore[index]
+        "b/c.html": read_manifest(tmp_path / ".public-spare")["b/c.html"],  # type: ignore[index]
+    }
+
+
+def test_a_warm_write_touches_only_what_changed(tmp_path: Path) -> None:
+    out, site = tmp_path / "public", tmp_path / "site"
+    site.mkdir()
+    pages = {PurePosixPath(f"p{n}/index.html"): f"page {n}".encode() for n in range(50)}
+    write_site(out, pages, site_root=site)
+    first = {**pages, PurePosixPath("p3/index.html"): b"first edit"}
+    write_site(out, first, site_root=site)  # the site before goes aside as the spare
+    spare = tmp_path / ".public-spare"
+    inodes = {p: (spare / p).stat().st_ino for p in pages}
+    second = {**first, PurePosixPath("p7/index.html"): b"edited"}
+    report = write_site(out, second, site_root=site)
+    assert (report.written, report.unchanged) == (1, 49)
+    assert (out / "p7/index.html").read_bytes() == b"edited"
+    assert (out / "p3/index.html").read_bytes() == b"first edit"
+    # the tree that went live is the old spare, brought up to date: p3 and p7 replaced
+    assert {p for p in pages if (out / p).stat().st_ino != inodes[p]} == {
+        PurePosixPath("p3/index.html"),
+        PurePosixPath("p7/index.html"),
+    }
+
+
+def test_nothing_changed_writes_nothing(tmp_path: Path) -> None:
+    out, site = tmp_path / "public", tmp_path / "site"
+    site.mkdir()
+    files = {PurePosixPath("a.html"): b"A"}
+    write_site(out, files, site_root=site)
+    before = (out / "a.html").stat().st_ino
+    report = write_site(out, files, site_root=site)
+    assert (report.written, report.unchanged, report.removed) == (0, 1, 0)
+    assert (out / "a.html").stat().st_ino == before
+
+
+def test_a_spare_left_half_updated_is_rebuilt(tmp_path: Path) -> None:
+    out, site = tmp_path / "public", tmp_path / "site"
+    site.mkdir()
+    files = {PurePosixPath("a.html"): b"A", PurePosixPath("b.html"): b"B"}
+    write_site(out, files, site_root=site)
+    write_site(out, {**files, PurePosixPath("a.html"): b"A2"}, site_root=site)
+    spare = tmp_path / ".public-spare"
+    (spare / MARKER).unlink()  # as a build killed while updating it leaves it
+    (spare / "b.html").unlink()  # (its inode is shared with the live site)
+    (spare / "b.html").write_bytes(b"garbage")
+    write_site(out, {**files, PurePosixPath("a.html"): b"A3"}, site_root=site)
+    assert (out / "b.html").read_bytes() == b"B"
+    assert (out / "a.html").read_bytes() == b"A3"
 
 
 def test_refuses_the_site_folder_and_its_parent(tmp_path: Path) -> None:
@@ -58,7 +110,7 @@ def test_recover_restores_a_site_lost_mid_swap(tmp_path: Path) -> None:
     out = tmp_path / "public"
     old = tmp_path / ".public-old-123"
     old.mkdir()
-    (old / MARKER).write_text("")
+    (old / MARKER).write_text('{"blog": 1, "files": {"index.html": "x"}}')
     (old / "index.html").write_text("old site")
     recover(out)
     assert (out / "index.html").read_text() == "old site"

@@ -40,6 +40,7 @@ base_url_option = click.option(
 @inclusion_options
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--explain", is_flag=True, help="Say why each content file made no page.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .cache/blog/.")
 @verbosity_options
 @click.pass_context
 def build_command(
@@ -52,6 +53,7 @@ def build_command(
     expired: bool,
     strict: bool,
     explain: bool,
+    no_cache: bool,
 ) -> None:
     """Build the site into public/ (or -d DIR).
 
@@ -70,6 +72,7 @@ def build_command(
         base_url=base_url,
         strict=strict,
         progress=progress,
+        use_cache=not no_cache,
     )
     result = build(source.resolve(), options)
     progress.close()

@@ -1,0 +1,55 @@
+"""Keys for the output cache: what a rendered file depends on, digested. Pure.
+
+A page's output depends on its own text and on the site's skeleton (every page's URL, title,
+dates, terms and flags, the sections' text): editing a post's body re-renders only the files
+that show it (its page, the list pagers holding it), while a new title re-renders everything.
+Pages with a custom ``layout`` (archives, search) may show any page: they depend on all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from blog.model import Page
+from blog.plan import TemplateOutput
+from blog.site import Site
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def _skeleton(page: Page) -> tuple[object, ...]:
+    terms = tuple((t.taxonomy, t.name, t.slug) for refs in page.terms.values() for t in refs)
+    return (
+        page.source, page.url, page.title, page.date, page.lastmod, page.draft, page.weight,
+        page.description, page.is_listed, page.is_rendered, page.title_from_heading, terms,
+        page.aliases, page.reading_minutes,
+    )  # fmt: skip
+
+
+def site_fingerprint(site: Site) -> str:
+    """Return a digest of everything list-like that any output may show."""
+    sections = tuple((s.path, s.title, s.url, s.description, s.html) for s in site.sections)
+    home = site.home.digest if site.home else ""
+    return _digest(repr(site.config), tuple(_skeleton(p) for p in site.pages), sections, home)
+
+
+def all_pages_fingerprint(site: Site) -> str:
+    """Return a digest of every page's text (for outputs that may show any page)."""
+    return _digest(tuple(p.digest for p in site.pages))
+
+
+def output_key(output: TemplateOutput, *, template_fp: str, site_fp: str, all_fp: str) -> str:
+    """Return the key of one template output: equal keys render equal bytes."""
+    ctx = output.context
+    page = ctx.get("page")
+    pager = ctx.get("pager")
+    own = page.digest if page is not None else ""
+    everything = all_fp if page is not None and page.layout else ""
+    items = tuple(p.digest for p in pager.items) if pager is not None else ()
+    shape = (pager.number, pager.total) if pager is not None else ()
+    return _digest(
+        template_fp, output.templates, site_fp, ctx.get("kind"), ctx.get("url"), own, everything,
+        items, shape, ctx.get("target"), ctx.get("title"),
+    )  # fmt: skip
