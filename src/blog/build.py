@@ -14,10 +14,10 @@ from blog.cache import BuildCache, load_cache, save_cache
 from blog.config import Config, load_config
 from blog.content import Content, Inclusion, Progress, load_content
 from blog.errors import Diagnostic, Diagnostics
-from blog.fingerprints import all_pages_fingerprint, output_key, site_fingerprint
+from blog.fingerprints import all_pages_fingerprint, lazy_key, output_key, site_fingerprint
 from blog.markdown import MarkdownOptions, highlight_css
 from blog.pages import PageSettings
-from blog.plan import CopyOutput, DataOutput, Output, TemplateOutput, plan_site
+from blog.plan import CopyOutput, DataOutput, LazyOutput, Output, TemplateOutput, plan_site
 from blog.site import Site, assemble
 from blog.templates import (
     THEME_DIR,
@@ -212,11 +212,14 @@ def _assemble_and_write(
 
 def _output_keys(site: Site, outputs: list[Output], template_fp: str) -> dict[PurePosixPath, str]:
     site_fp, all_fp = site_fingerprint(site), all_pages_fingerprint(site)
-    return {
-        o.path: output_key(o, template_fp=template_fp, site_fp=site_fp, all_fp=all_fp)
-        for o in outputs
-        if isinstance(o, TemplateOutput)
-    }
+    config_fp = repr(site.config)
+    keys: dict[PurePosixPath, str] = {}
+    for o in outputs:
+        if isinstance(o, TemplateOutput):
+            keys[o.path] = output_key(o, template_fp=template_fp, site_fp=site_fp, all_fp=all_fp)
+        elif isinstance(o, LazyOutput):
+            keys[o.path] = lazy_key(o, config_fp=config_fp)
+    return keys
 
 
 def static_outputs(site: Site) -> list[Output]:
@@ -271,6 +274,8 @@ def render_outputs(
             files[output.path] = output.data
         elif reuse is not None and reuse(output.path):
             files[output.path] = KEEP
+        elif isinstance(output, LazyOutput):
+            files[output.path] = output.make()
         else:
             try:
                 text = render_template(env, output.templates, output.context, diag)

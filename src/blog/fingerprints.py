@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 
 from blog.model import Page
-from blog.plan import TemplateOutput
+from blog.plan import LazyOutput, TemplateOutput
 from blog.site import Site
 
 
@@ -53,3 +53,9 @@ def output_key(output: TemplateOutput, *, template_fp: str, site_fp: str, all_fp
         template_fp, output.templates, site_fp, ctx.get("kind"), ctx.get("url"), own, everything,
         items, shape, ctx.get("target"), ctx.get("title"),
     )  # fmt: skip
+
+
+def lazy_key(output: LazyOutput, *, config_fp: str) -> str:
+    """Return the key of a feed-like output: the config, its label and its pages' data."""
+    pages = tuple((*_skeleton(p), p.digest) for p in output.pages)
+    return _digest(config_fp, output.path, output.label, pages)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -66,6 +67,20 @@ class DataOutput:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class LazyOutput:
+    """A file made by a function, only when the pages it shows changed (feeds, sitemap)."""
+
+    path: PurePosixPath
+    """Where it goes, relative to the output folder."""
+    pages: tuple[Page, ...]
+    """The pages it is made from (with the site's skeleton, they decide its key)."""
+    make: Callable[[], bytes]
+    """Returns its bytes."""
+    label: str = ""
+    """Anything else its bytes depend on (a title, a term list)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CopyOutput:
     """A file copied from the site (static files, bundle resources)."""
 
@@ -75,7 +90,7 @@ class CopyOutput:
     """The file to copy."""
 
 
-Output = TemplateOutput | DataOutput | CopyOutput
+Output = TemplateOutput | DataOutput | LazyOutput | CopyOutput
 
 
 def base_context(site: Site, kind: str, url: str, title: str) -> Context:
@@ -242,44 +257,57 @@ def plan_special(site: Site) -> list[Output]:
 
 
 def plan_feeds(site: Site) -> list[Output]:
-    """Return RSS feeds (home, sections, taxonomies, terms), sitemap, robots and search index."""
+    """Return RSS feeds (home, sections, taxonomies, terms), sitemap, robots and search index.
+
+    Each is a LazyOutput: made only when the pages it shows changed (see fingerprints.py).
+    """
     cfg = site.config
-    feed_pages = site.home_pages
-    outputs: list[Output] = [
-        DataOutput(
-            path=PurePosixPath("index.xml"),
-            data=render_rss(cfg, title=cfg.title, url="/", items=page_items(cfg, feed_pages)),
-        )
-    ]
+    outputs: list[Output] = [_feed(site, "/", cfg.title, site.home_pages)]
     for section in site.sections:
         outputs.append(_feed(site, section.url, section.title, section.regular_pages))
     for taxonomy in site.taxonomies:
         outputs.append(_taxonomy_feed(site, taxonomy))
         outputs.extend(_feed(site, t.url, t.name, t.pages) for t in taxonomy.terms)
-    outputs.append(DataOutput(path=PurePosixPath("sitemap.xml"), data=_sitemap(site)))
+    outputs.append(_lazy("sitemap.xml", site.pages, lambda: _sitemap(site)))
     if cfg.enable_robots_txt:
         outputs.append(DataOutput(path=PurePosixPath("robots.txt"), data=render_robots(cfg)))
-    outputs.append(
-        DataOutput(path=PurePosixPath("index.json"), data=render_search_index(cfg, site.pages))
-    )
+    outputs.append(_lazy("index.json", site.pages, lambda: render_search_index(cfg, site.pages)))
     if "llms" in cfg.home_outputs:
-        data = render_llms_txt(cfg, site.home_pages)
-        outputs.append(DataOutput(path=PurePosixPath("llms.txt"), data=data))
+        outputs.append(
+            _lazy("llms.txt", site.home_pages, lambda: render_llms_txt(cfg, site.home_pages))
+        )
     return outputs
 
 
-def _feed(site: Site, url: str, title: str, pages: tuple[Page, ...]) -> DataOutput:
-    items = page_items(site.config, sorted(pages, key=date_key))
-    data = render_rss(site.config, title=title, url=url, items=items)
-    return DataOutput(path=output_path(url + "index.xml"), data=data)
+def _lazy(path: str, pages: tuple[Page, ...], make: Callable[[], bytes]) -> LazyOutput:
+    return LazyOutput(path=PurePosixPath(path), pages=pages, make=make)
 
 
-def _taxonomy_feed(site: Site, taxonomy: Taxonomy) -> DataOutput:
+def _feed(site: Site, url: str, title: str, pages: tuple[Page, ...]) -> LazyOutput:
+    def make() -> bytes:
+        items = page_items(site.config, sorted(pages, key=date_key))
+        return render_rss(site.config, title=title, url=url, items=items)
+
+    return LazyOutput(path=output_path(url + "index.xml"), pages=pages, make=make, label=title)
+
+
+def _taxonomy_feed(site: Site, taxonomy: Taxonomy) -> LazyOutput:
     """Return a taxonomy's feed: one item per term, newest term first (as Hugo)."""
-    items = [FeedItem(title=t.name, url=t.url, date=_newest_date(t.pages)) for t in taxonomy.terms]
-    items.sort(key=lambda i: (-(i.date.timestamp() if i.date else float("-inf")), i.title))
-    data = render_rss(site.config, title=taxonomy.name.title(), url=taxonomy.url, items=items)
-    return DataOutput(path=output_path(taxonomy.url + "index.xml"), data=data)
+
+    def make() -> bytes:
+        items = [
+            FeedItem(title=t.name, url=t.url, date=_newest_date(t.pages)) for t in taxonomy.terms
+        ]
+        items.sort(key=lambda i: (-(i.date.timestamp() if i.date else float("-inf")), i.title))
+        return render_rss(site.config, title=taxonomy.name.title(), url=taxonomy.url, items=items)
+
+    pages = tuple(p for t in taxonomy.terms for p in t.pages[:1])
+    return LazyOutput(
+        path=output_path(taxonomy.url + "index.xml"),
+        pages=pages,
+        make=make,
+        label=repr([(t.name, t.slug, len(t.pages)) for t in taxonomy.terms]),
+    )
 
 
 def _newest_date(pages: tuple[Page, ...]) -> datetime | None:
