@@ -14,7 +14,7 @@ from blog.cache import BuildCache, load_cache, save_cache
 from blog.config import Config, load_config
 from blog.content import Content, Inclusion, Progress, load_content
 from blog.errors import Diagnostic, Diagnostics
-from blog.fingerprints import all_pages_fingerprint, lazy_key, output_key, site_fingerprint
+from blog.fingerprints import lazy_key, output_key, site_keys
 from blog.markdown import MarkdownOptions, highlight_css
 from blog.pages import PageSettings
 from blog.plan import CopyOutput, DataOutput, LazyOutput, Output, TemplateOutput, plan_site
@@ -195,10 +195,11 @@ def _assemble_and_write(
     except StaleOutput:  # the output folder changed under the cache: render it all
         files, rendered = render_outputs(env, outputs, diag, options.progress)
         report = write_site(result.out_dir, files, site_root=result.root)
-    cache.out_dir = str(result.out_dir)
-    cache.outputs = {
+    outputs_now = {
         path: (key, (result.out_dir / path).stat().st_size) for path, key in keys.items()
     }
+    if outputs_now != cache.outputs or cache.out_dir != str(result.out_dir):
+        cache.out_dir, cache.outputs, cache.changed = str(result.out_dir), outputs_now, True
     stats = BuildStats(
         pages=len(site.pages),
         outputs=len(files),
@@ -211,15 +212,14 @@ def _assemble_and_write(
 
 
 def _output_keys(site: Site, outputs: list[Output], template_fp: str) -> dict[PurePosixPath, str]:
-    site_fp, all_fp = site_fingerprint(site), all_pages_fingerprint(site)
-    config_fp = repr(site.config)
-    keys: dict[PurePosixPath, str] = {}
+    keys = site_keys(site)
+    found: dict[PurePosixPath, str] = {}
     for o in outputs:
         if isinstance(o, TemplateOutput):
-            keys[o.path] = output_key(o, template_fp=template_fp, site_fp=site_fp, all_fp=all_fp)
+            found[o.path] = output_key(o, keys, template_fp=template_fp)
         elif isinstance(o, LazyOutput):
-            keys[o.path] = lazy_key(o, config_fp=config_fp)
-    return keys
+            found[o.path] = lazy_key(o, keys)
+    return found
 
 
 def static_outputs(site: Site) -> list[Output]:

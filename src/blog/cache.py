@@ -11,11 +11,13 @@ import hashlib
 import logging
 import os
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from blog import __version__
+from blog.errors import Diagnostic
+from blog.model import Link, Page, TermRef, TocEntry
 from blog.pages import LoadedPage, PageSettings
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,8 @@ class BuildCache:
     """Page lookups answered from the cache in the current build."""
     misses: int = 0
     """Page lookups that had to render in the current build."""
+    changed: bool = True
+    """Whether anything differs from what was last saved."""
 
     def begin(self, settings: PageSettings, root: Path | None = None) -> None:
         """Start a build: drop everything when the settings changed; reset the counters."""
@@ -58,6 +62,7 @@ class BuildCache:
             self.pages.clear()
             self.outputs.clear()
             self.fingerprint = fingerprint
+            self.changed = True
         self.hits = self.misses = 0
 
     def get(self, source: PurePosixPath, key: str) -> LoadedPage | None:
@@ -72,11 +77,13 @@ class BuildCache:
     def put(self, source: PurePosixPath, key: str, loaded: LoadedPage) -> None:
         """Remember a freshly rendered page."""
         self.pages[source] = (key, loaded)
+        self.changed = True
 
     def forget_missing(self, present: set[PurePosixPath]) -> None:
         """Drop entries of files that no longer exist."""
         for source in set(self.pages) - present:
             del self.pages[source]
+            self.changed = True
 
     def unchanged_output(self, path: PurePosixPath, key: str, out_dir: Path) -> bool:
         """Whether ``path`` in ``out_dir`` was written from exactly ``key`` and is still there."""
@@ -87,6 +94,34 @@ class BuildCache:
             return (out_dir / path).stat().st_size == entry[1]
         except OSError:
             return False
+
+
+def _make(kind: type, values: tuple[Any, ...]) -> Any:
+    """Rebuild a frozen dataclass from its field values (the fast pickle form)."""
+    return kind(**dict(zip(_FIELDS[kind], values, strict=True)))
+
+
+def _path(text: str, pure: bool) -> PurePosixPath | Path:
+    return PurePosixPath(text) if pure else Path(text)
+
+
+_FAST_TYPES = (Page, Link, TocEntry, TermRef, Diagnostic, LoadedPage)
+_FIELDS: dict[type, tuple[str, ...]] = {k: tuple(f.name for f in fields(k)) for k in _FAST_TYPES}
+
+
+class _FastPickler(pickle.Pickler):
+    """Pickle pages as field tuples and paths as text: several times faster both ways.
+
+    (The default for slotted dataclasses calls ``dataclasses.fields`` for every object.)
+    """
+
+    def reducer_override(self, obj: Any) -> Any:
+        kind = type(obj)
+        if kind in _FIELDS:
+            return _make, (kind, tuple(getattr(obj, name) for name in _FIELDS[kind]))
+        if kind is PurePosixPath or isinstance(obj, Path):
+            return _path, (str(obj), kind is PurePosixPath)
+        return NotImplemented
 
 
 def cache_file(root: Path) -> Path:
@@ -107,20 +142,24 @@ def load_cache(root: Path) -> tuple[BuildCache, str | None]:
         cache = state["cache"]
         if not isinstance(cache, BuildCache):
             raise TypeError("not a BuildCache")
+        cache.changed = False
     except Exception as exc:  # a damaged cache of any kind means a cold build, never a crash
         return BuildCache(), f"the build cache {path} is unreadable ({exc}); building from scratch"
     return cache, None
 
 
 def save_cache(root: Path, cache: BuildCache) -> None:
-    """Write the cache atomically (a reader sees the old file or the new one)."""
+    """Write the cache atomically (a reader sees the old file or the new one), if it changed."""
     path = cache_file(root)
+    if not cache.changed and path.is_file():
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_suffix(f".{os.getpid()}.tmp")
         with temp.open("wb") as handle:
             state = {"version": (CACHE_VERSION, __version__), "cache": cache}
-            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            _FastPickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(state)
         temp.replace(path)
+        cache.changed = False
     except OSError as exc:
         log.warning("could not save the build cache: %s", exc)

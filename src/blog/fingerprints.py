@@ -9,6 +9,7 @@ Pages with a custom ``layout`` (archives, search) may show any page: they depend
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from blog.model import Page
 from blog.plan import LazyOutput, TemplateOutput
@@ -28,34 +29,50 @@ def _skeleton(page: Page) -> tuple[object, ...]:
     )  # fmt: skip
 
 
-def site_fingerprint(site: Site) -> str:
-    """Return a digest of everything list-like that any output may show."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SiteKeys:
+    """Digests computed once per build, shared by every output's key."""
+
+    site: str
+    """The skeleton of every page and section, and the config."""
+    everything: str
+    """Every page's text (for outputs that may show any page)."""
+    config: str
+    """The config alone."""
+    pages: dict[int, str]
+    """id(page) → digest of its skeleton and text."""
+
+
+def site_keys(site: Site) -> SiteKeys:
+    """Return the digests every output key is made from."""
+    skeletons = {id(p): repr(_skeleton(p)) for p in site.pages}
     sections = tuple((s.path, s.title, s.url, s.description, s.html) for s in site.sections)
     home = site.home.digest if site.home else ""
-    return _digest(repr(site.config), tuple(_skeleton(p) for p in site.pages), sections, home)
+    config = repr(site.config)
+    return SiteKeys(
+        site=_digest(config, tuple(skeletons.values()), sections, home),
+        everything=_digest(tuple(p.digest for p in site.pages)),
+        config=config,
+        pages={id(p): _digest(skeletons[id(p)], p.digest) for p in site.pages},
+    )
 
 
-def all_pages_fingerprint(site: Site) -> str:
-    """Return a digest of every page's text (for outputs that may show any page)."""
-    return _digest(tuple(p.digest for p in site.pages))
-
-
-def output_key(output: TemplateOutput, *, template_fp: str, site_fp: str, all_fp: str) -> str:
+def output_key(output: TemplateOutput, keys: SiteKeys, *, template_fp: str) -> str:
     """Return the key of one template output: equal keys render equal bytes."""
     ctx = output.context
     page = ctx.get("page")
     pager = ctx.get("pager")
     own = page.digest if page is not None else ""
-    everything = all_fp if page is not None and page.layout else ""
+    everything = keys.everything if page is not None and page.layout else ""
     items = tuple(p.digest for p in pager.items) if pager is not None else ()
     shape = (pager.number, pager.total) if pager is not None else ()
     return _digest(
-        template_fp, output.templates, site_fp, ctx.get("kind"), ctx.get("url"), own, everything,
-        items, shape, ctx.get("target"), ctx.get("title"),
+        template_fp, output.templates, keys.site, ctx.get("kind"), ctx.get("url"), own,
+        everything, items, shape, ctx.get("target"), ctx.get("title"),
     )  # fmt: skip
 
 
-def lazy_key(output: LazyOutput, *, config_fp: str) -> str:
+def lazy_key(output: LazyOutput, keys: SiteKeys) -> str:
     """Return the key of a feed-like output: the config, its label and its pages' data."""
-    pages = tuple((*_skeleton(p), p.digest) for p in output.pages)
-    return _digest(config_fp, output.path, output.label, pages)
+    pages = tuple(keys.pages.get(id(p)) or _digest(_skeleton(p), p.digest) for p in output.pages)
+    return _digest(keys.config, output.path, output.label, pages)

@@ -34,6 +34,8 @@ def _resolve_page(
 ) -> Page:
     rewrites: dict[str, str] = {}
     for link in page.links:
+        if link.target.startswith(_EXTERNAL):
+            continue
         _check_link(link, page, by_source, by_url, diag)
         new = rewritten_target(link.target, page, by_source, base_path)
         if new is not None and new != link.target:
@@ -43,6 +45,9 @@ def _resolve_page(
     return replace(
         page, html=_rewrite(page.html, rewrites), summary=_rewrite(page.summary, rewrites)
     )
+
+
+_EXTERNAL = ("https://", "http://", "mailto:", "//")
 
 
 def content_target(path: str, page: Page) -> str:

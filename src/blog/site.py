@@ -82,22 +82,23 @@ def _related_map(
     pages: tuple[Page, ...], taxonomies: tuple[Taxonomy, ...]
 ) -> dict[PurePosixPath, tuple[Page, ...]]:
     """Rank, for each page, the pages sharing the most terms (ties: newest first)."""
-    term_pages = {
-        (t.taxonomy, t.slug): t.pages[:RELATED_CANDIDATES] for tax in taxonomies for t in tax.terms
+    newest_first = sorted(pages, key=date_key)
+    rank = {id(p): i for i, p in enumerate(newest_first)}  # pages by position, newest first
+    term_ranks = {
+        (t.taxonomy, t.slug): [rank[id(p)] for p in t.pages[:RELATED_CANDIDATES] if id(p) in rank]
+        for tax in taxonomies
+        for t in tax.terms
     }
-    order = {p.source: i for i, p in enumerate(sorted(pages, key=date_key))}
     found: dict[PurePosixPath, tuple[Page, ...]] = {}
     for page in pages:
-        shared: Counter[PurePosixPath] = Counter()
-        by_source: dict[PurePosixPath, Page] = {}
+        own = rank.get(id(page), -1)
+        shared: Counter[int] = Counter()
         for refs in page.terms.values():
             for ref in refs:
-                for other in term_pages.get((ref.taxonomy, ref.slug), ()):
-                    if other.source != page.source:
-                        shared[other.source] += 1
-                        by_source[other.source] = other
-        ranked = sorted(shared, key=lambda src: (-shared[src], order.get(src, 0)))
-        found[page.source] = tuple(by_source[src] for src in ranked[:RELATED_LIMIT])
+                shared.update(term_ranks.get((ref.taxonomy, ref.slug), ()))
+        shared.pop(own, None)
+        best = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:RELATED_LIMIT]
+        found[page.source] = tuple(newest_first[i] for i, _ in best)
     return found
 
 
