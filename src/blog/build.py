@@ -11,13 +11,14 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from blog.cache import BuildCache, load_cache, save_cache
-from blog.config import Config, load_config
+from blog.config import Config, find_config, load_config
 from blog.content import Content, Inclusion, Progress, load_content
 from blog.errors import Diagnostic, Diagnostics
 from blog.fingerprints import lazy_key, output_key, site_keys
 from blog.markdown import MarkdownOptions, highlight_css
 from blog.pages import PageSettings
 from blog.plan import CopyOutput, DataOutput, LazyOutput, Output, TemplateOutput, plan_site
+from blog.quick import diagnostics_of, inputs_key, load_record, save_record
 from blog.site import Site, assemble
 from blog.templates import (
     THEME_DIR,
@@ -51,6 +52,8 @@ class BuildOptions:
     """An in-memory cache kept across builds (the serve loop's); None: the site's own."""
     use_cache: bool = True
     """Read and write the site's persistent cache in ``.cache/blog/`` (``--no-cache``: no)."""
+    may_skip: bool = True
+    """Skip the build when no input changed since the last good one (``--explain``: no)."""
     progress: Progress | None = None
     """Told (stage, done, total) as the build goes."""
 
@@ -120,6 +123,12 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
     diag = Diagnostics()
     config = load_config(root, diag, base_url=options.base_url)
     out_dir = options.out_dir or root / config.publish_dir
+    now = options.now or datetime.now(UTC)
+    quick_key = _quick_key(root, config, out_dir, options) if not diag.items else None
+    if quick_key is not None:
+        record = load_record(root, quick_key, out_dir, now)
+        if record is not None:
+            return _unchanged_result(root, out_dir, record, started)
     cache = _open_cache(root, options, diag)
     env = make_environment(config)
     check_templates(env, diag)
@@ -129,7 +138,7 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
         config.content_dir,
         settings,
         diag,
-        now=options.now or datetime.now(UTC),
+        now=now,
         inclusion=options.inclusion,
         cache=cache,
         ignore=config.ignore_files,
@@ -151,7 +160,55 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
     stats = replace(
         result.stats, seconds=seconds, cache_hits=cache.hits, markdown_rendered=cache.misses
     )
-    return replace(result, diagnostics=tuple(diag.items), stats=stats)
+    result = replace(result, diagnostics=tuple(diag.items), stats=stats)
+    if result.ok and quick_key is not None:
+        save_record(
+            root,
+            key=quick_key,
+            out_dir=out_dir,
+            valid_until=next_change(content, now),
+            diagnostics=result.diagnostics,
+            stats={"pages": stats.pages, "outputs": stats.outputs},
+        )
+    return result
+
+
+def _quick_key(root: Path, config: Config, out_dir: Path, options: BuildOptions) -> str | None:
+    """Return the key of every input, when this build may skip an unchanged site."""
+    if options.cache is not None or not options.use_cache or not options.may_skip:
+        return None
+    config_file = find_config(root)
+    config_text = config_file.read_bytes() if config_file else b""
+    extra = repr((config_text, config, options.inclusion, options.strict, str(out_dir)))
+    folders = (config.static_dir, config.templates_dir, THEME_DIR)
+    return inputs_key(root, folders, config.content_dir, extra)
+
+
+def _unchanged_result(
+    root: Path, out_dir: Path, record: dict[str, object], started: float
+) -> BuildResult:
+    counts = record.get("stats")
+    counts = counts if isinstance(counts, dict) else {}
+    outputs = int(counts.get("outputs", 0))
+    stats = BuildStats(
+        pages=int(counts.get("pages", 0)),
+        outputs=outputs,
+        unchanged=outputs,
+        seconds=time.perf_counter() - started,
+    )
+    return BuildResult(
+        ok=True, root=root, out_dir=out_dir, diagnostics=diagnostics_of(record), stats=stats
+    )
+
+
+def next_change(content: Content, now: datetime) -> datetime | None:
+    """Return the next moment a page appears or expires (a rebuild then differs)."""
+    moments = [p.expiry_date for p in content.pages if p.expiry_date and p.expiry_date > now]
+    for page, _ in content.excluded:
+        for moment in (page.publish_date or page.date, page.expiry_date):
+            if moment is not None and moment > now:
+                moments.append(moment)
+    return min(moments, default=None)
 
 
 def _open_cache(root: Path, options: BuildOptions, diag: Diagnostics) -> BuildCache:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
-from datetime import date, timedelta
 import shutil
 from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -32,9 +31,42 @@ def site(make_site: Callable[..., Path]) -> Path:
 def test_warm_build_renders_nothing_and_writes_nothing(site: Path) -> None:
     cold = build_site(site)
     assert cold.ok and cold.stats.markdown_rendered == 59 and cold.stats.cache_hits == 0
-    warm = build_site(site)
+    warm = build_site(site, may_skip=False)
     assert warm.stats.markdown_rendered == 0 and warm.stats.cache_hits == 59
     assert warm.stats.outputs_rendered == 0 and warm.stats.written == 0
+
+
+def test_nothing_changed_skips_the_build_and_repeats_its_warnings(site: Path) -> None:
+    (site / "content/posts/odd.md").write_text(
+        "---\ntitle: Odd\ndate: 2024-06-01\nShowToc: tru\n---\nx\n"
+    )
+    first = build_site(site)
+    skipped = build_site(site)
+    assert skipped.ok and skipped.content is None  # nothing was even loaded
+    assert skipped.stats.outputs == first.stats.outputs and skipped.stats.written == 0
+    assert [d.message for d in skipped.diagnostics] == [d.message for d in first.diagnostics]
+    assert any("not a boolean" in d.message for d in skipped.diagnostics)
+
+
+def test_any_changed_input_means_a_real_build(site: Path) -> None:
+    build_site(site)
+    (site / "static").mkdir()
+    (site / "static/robots-extra.txt").write_text("x")
+    assert build_site(site).content is not None
+    assert build_site(site).content is None
+    (site / "public/posts/p1/index.html").unlink()
+    rebuilt = build_site(site)
+    assert rebuilt.content is not None and (site / "public/posts/p1/index.html").exists()
+
+
+def test_a_post_coming_due_means_a_real_build(make_site: Callable[..., Path]) -> None:
+    site = make_site({"content/posts/later.md": "---\ntitle: L\ndate: 2030-01-01\n---\nx\n"})
+    before = datetime(2029, 12, 31, tzinfo=UTC)
+    build_site(site, now=before)
+    assert not (site / "public/posts/later/index.html").exists()
+    assert build_site(site, now=before).content is None
+    after = build_site(site, now=datetime(2030, 1, 2, tzinfo=UTC))
+    assert after.content is not None and (site / "public/posts/later/index.html").exists()
 
 
 def test_editing_a_body_rerenders_that_page_and_the_lists_showing_it(site: Path) -> None:
@@ -81,15 +113,16 @@ def test_output_is_identical_with_and_without_cache_and_workers(
 def test_a_corrupt_cache_means_a_cold_build_and_a_warning(site: Path) -> None:
     build_site(site)
     cache_file(site).write_bytes(b"not a pickle")
-    result = build_site(site)
+    result = build_site(site, may_skip=False)
     assert result.ok and result.stats.markdown_rendered == 59
     assert any("cache" in d.message and d.severity == "warning" for d in result.diagnostics)
-    assert build_site(site).stats.markdown_rendered == 0  # and it was written anew
+    again = build_site(site, may_skip=False)
+    assert again.stats.markdown_rendered == 0  # and it was written anew
 
 
 def test_a_deleted_output_is_written_again(site: Path) -> None:
     build_site(site)
-    os.remove(site / "public/posts/p5/index.html")
+    (site / "public/posts/p5/index.html").unlink()
     shutil.rmtree(site / "public/tags")
     result = build_site(site)
     assert result.ok
@@ -100,4 +133,4 @@ def test_a_deleted_output_is_written_again(site: Path) -> None:
 def test_a_deleted_cache_is_fine(site: Path) -> None:
     build_site(site)
     shutil.rmtree(site / ".cache")
-    assert build_site(site).stats.markdown_rendered == 59
+    assert build_site(site).stats.markdown_rendered == 59  # no record either: a real build

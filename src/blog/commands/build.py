@@ -73,6 +73,7 @@ def build_command(
         strict=strict,
         progress=progress,
         use_cache=not no_cache,
+        may_skip=not explain,
     )
     result = build(source.resolve(), options)
     progress.close()
