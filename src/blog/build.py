@@ -253,7 +253,7 @@ def _assemble_and_write(
         files, rendered = render_outputs(env, outputs, diag, options.progress)
         report = write_site(result.out_dir, files, site_root=result.root)
     outputs_now = {
-        path: (key, (result.out_dir / path).stat().st_size) for path, key in keys.items()
+        path.as_posix(): (key, (result.out_dir / path).stat().st_size) for path, key in keys.items()
     }
     if outputs_now != cache.outputs or cache.out_dir != str(result.out_dir):
         cache.out_dir, cache.outputs, cache.changed = str(result.out_dir), outputs_now, True

@@ -22,7 +22,7 @@ from blog.pages import LoadedPage, PageSettings
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 CACHE_DIR = Path(".cache") / "blog"
 
 
@@ -44,7 +44,7 @@ class BuildCache:
     """Fingerprint of the settings the page entries were made with."""
     pages: dict[PurePosixPath, tuple[str, LoadedPage]] = field(default_factory=dict)
     """Source path → (content digest, loaded page)."""
-    outputs: dict[PurePosixPath, tuple[str, int]] = field(default_factory=dict)
+    outputs: dict[str, tuple[str, int]] = field(default_factory=dict)
     """Output path → (key of what it was rendered from, size in bytes), as last written."""
     out_dir: str = ""
     """The folder those outputs were written to."""
@@ -87,7 +87,7 @@ class BuildCache:
 
     def unchanged_output(self, path: PurePosixPath, key: str, out_dir: Path) -> bool:
         """Whether ``path`` in ``out_dir`` was written from exactly ``key`` and is still there."""
-        entry = self.outputs.get(path)
+        entry = self.outputs.get(path.as_posix())
         if entry is None or entry[0] != key or self.out_dir != str(out_dir):
             return False
         try:
@@ -97,8 +97,14 @@ class BuildCache:
 
 
 def _make(kind: type, values: tuple[Any, ...]) -> Any:
-    """Rebuild a frozen dataclass from its field values (the fast pickle form)."""
-    return kind(**dict(zip(_FIELDS[kind], values, strict=True)))
+    """Rebuild a frozen dataclass from its field values (the fast pickle form).
+
+    The slots are filled through their descriptors: no ``__init__``, no frozen-check per field.
+    """
+    obj: Any = object.__new__(kind)
+    for setter, value in zip(_SETTERS[kind], values, strict=True):
+        setter(obj, value)
+    return obj
 
 
 def _path(text: str, pure: bool) -> PurePosixPath | Path:
@@ -107,6 +113,9 @@ def _path(text: str, pure: bool) -> PurePosixPath | Path:
 
 _FAST_TYPES = (Page, Link, TocEntry, TermRef, Diagnostic, LoadedPage)
 _FIELDS: dict[type, tuple[str, ...]] = {k: tuple(f.name for f in fields(k)) for k in _FAST_TYPES}
+_SETTERS: dict[type, tuple[Any, ...]] = {
+    k: tuple(getattr(k, name).__set__ for name in names) for k, names in _FIELDS.items()
+}
 
 
 class _FastPickler(pickle.Pickler):
