@@ -130,7 +130,7 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
         if record is not None:
             return _unchanged_result(root, out_dir, record, started)
     cache = _open_cache(root, options, diag)
-    env = make_environment(config)
+    env, template_fp = _environment(config, cache)
     check_templates(env, diag)
     settings = page_settings(config)
     cache.begin(settings, root)
@@ -153,7 +153,7 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
         content=content,
     )
     if not diag.has_errors:
-        result = _assemble_and_write(result, config, env, cache, diag, options)
+        result = _assemble_and_write(result, config, (env, template_fp), cache, diag, options)
     if result.ok and options.cache is None and options.use_cache:
         save_cache(root, cache)
     seconds = time.perf_counter() - started
@@ -211,6 +211,24 @@ def next_change(content: Content, now: datetime) -> datetime | None:
     return min(moments, default=None)
 
 
+def _environment(config: Config, cache: BuildCache) -> tuple[Environment, str]:
+    """Return the template environment and its templates' fingerprint.
+
+    The environment (with its compiled templates) is kept in the cache while the config and
+    every template's source stay the same; any change, an added override included, makes a
+    new one.
+    """
+    kept = cache.environments.get(repr(config))
+    if kept is not None:
+        fingerprint = template_fingerprint(kept[1])
+        if fingerprint == kept[0]:
+            return kept[1], fingerprint
+    env = make_environment(config)
+    fingerprint = template_fingerprint(env)
+    cache.environments = {repr(config): (fingerprint, env)}
+    return env, fingerprint
+
+
 def _open_cache(root: Path, options: BuildOptions, diag: Diagnostics) -> BuildCache:
     """Return the in-memory cache given, the site's persistent one, or a fresh one."""
     if options.cache is not None:
@@ -226,18 +244,19 @@ def _open_cache(root: Path, options: BuildOptions, diag: Diagnostics) -> BuildCa
 def _assemble_and_write(
     result: BuildResult,
     config: Config,
-    env: Environment,
+    templates: tuple[Environment, str],
     cache: BuildCache,
     diag: Diagnostics,
     options: BuildOptions,
 ) -> BuildResult:
     """Assemble, plan, render and write; return the result (not ok on any error)."""
+    env, template_fp = templates
     assert result.content is not None
     site = assemble(config, result.content, diag)
     if diag.error_count:
         return result
     outputs = plan_site(site) + static_outputs(site)
-    keys = _output_keys(site, outputs, template_fingerprint(env))
+    keys = _output_keys(site, outputs, template_fp)
     files, rendered = render_outputs(
         env,
         outputs,

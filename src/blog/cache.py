@@ -11,7 +11,7 @@ import hashlib
 import logging
 import os
 import pickle
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -54,6 +54,8 @@ class BuildCache:
     """Page lookups that had to render in the current build."""
     changed: bool = True
     """Whether anything differs from what was last saved."""
+    environments: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    """Config → (templates fingerprint, environment): in memory only, compiled templates kept."""
 
     def begin(self, settings: PageSettings, root: Path | None = None) -> None:
         """Start a build: drop everything when the settings changed; reset the counters."""
@@ -166,7 +168,8 @@ def save_cache(root: Path, cache: BuildCache) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_suffix(f".{os.getpid()}.tmp")
         with temp.open("wb") as handle:
-            state = {"version": (CACHE_VERSION, __version__), "cache": cache}
+            kept = replace(cache, environments={})
+            state = {"version": (CACHE_VERSION, __version__), "cache": kept}
             _FastPickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(state)
         temp.replace(path)
         cache.changed = False

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from blog.cache import cache_file
+from blog.cache import BuildCache, cache_file
 from tests.conftest import build_site, snapshot
 
 
@@ -134,3 +134,17 @@ def test_a_deleted_cache_is_fine(site: Path) -> None:
     build_site(site)
     shutil.rmtree(site / ".cache")
     assert build_site(site).stats.markdown_rendered == 59  # no record either: a real build
+
+
+def test_a_template_edit_rerenders_with_a_kept_environment(site: Path) -> None:
+    cache = BuildCache()
+    first = build_site(site, cache=cache)
+    assert first.ok
+    (site / "templates").mkdir()
+    (site / "templates/page.html").write_text("<p>{{ page.title }} v2</p>\n")
+    second = build_site(site, cache=cache)
+    assert second.stats.markdown_rendered == 0
+    assert (site / "public/posts/p1/index.html").read_text() == "<p>Post 1 v2</p>\n"
+    (site / "templates/page.html").write_text("<p>{{ page.title }} v3</p>\n")
+    build_site(site, cache=cache)
+    assert (site / "public/posts/p1/index.html").read_text() == "<p>Post 1 v3</p>\n"
