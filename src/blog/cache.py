@@ -22,7 +22,7 @@ from blog.pages import LoadedPage, PageSettings
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 CACHE_DIR = Path(".cache") / "blog"
 
 
@@ -44,6 +44,8 @@ class BuildCache:
     """Fingerprint of the settings the page entries were made with."""
     pages: dict[PurePosixPath, tuple[str, LoadedPage]] = field(default_factory=dict)
     """Source path → (content digest, loaded page)."""
+    signatures: dict[PurePosixPath, tuple[int, int]] = field(default_factory=dict)
+    """Source path → (size, mtime in ns) when its entry was made or confirmed."""
     outputs: dict[str, tuple[str, int]] = field(default_factory=dict)
     """Output path → (key of what it was rendered from, size in bytes), as last written."""
     out_dir: str = ""
@@ -62,6 +64,7 @@ class BuildCache:
         fingerprint = settings_fingerprint(settings, root)
         if fingerprint != self.fingerprint:
             self.pages.clear()
+            self.signatures.clear()
             self.outputs.clear()
             self.fingerprint = fingerprint
             self.changed = True
@@ -76,6 +79,22 @@ class BuildCache:
         self.misses += 1
         return None
 
+    def unchanged_source(
+        self, source: PurePosixPath, signature: tuple[int, int]
+    ) -> tuple[str, LoadedPage] | None:
+        """Return (digest, page) when the file's size and time are those last seen."""
+        entry = self.pages.get(source)
+        if entry is None or self.signatures.get(source) != signature:
+            return None
+        self.hits += 1
+        return entry
+
+    def remember_signature(self, source: PurePosixPath, signature: tuple[int, int]) -> None:
+        """Record the size and time a file had just before it was read."""
+        if self.signatures.get(source) != signature:
+            self.signatures[source] = signature
+            self.changed = True
+
     def put(self, source: PurePosixPath, key: str, loaded: LoadedPage) -> None:
         """Remember a freshly rendered page."""
         self.pages[source] = (key, loaded)
@@ -85,6 +104,7 @@ class BuildCache:
         """Drop entries of files that no longer exist."""
         for source in set(self.pages) - present:
             del self.pages[source]
+            self.signatures.pop(source, None)
             self.changed = True
 
     def unchanged_output(self, path: PurePosixPath, key: str, out_dir: Path) -> bool:

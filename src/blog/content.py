@@ -71,9 +71,17 @@ def walk_content(content_dir: Path) -> list[Path]:
 
 def _read_one(
     path: Path, rel: PurePosixPath, cache: BuildCache, diag: Diagnostics
-) -> tuple[str, LoadedPage | str] | None:
-    """Return (digest, cached page) or (digest, text to render); None when unreadable."""
+) -> tuple[str, LoadedPage | str, tuple[int, int]] | None:
+    """Return (digest, cached page) or (digest, text to render); None when unreadable.
+
+    A file whose size and modification time are those the cache saw is not read again.
+    """
     try:
+        stat = path.stat()
+        signature = (stat.st_size, stat.st_mtime_ns)
+        known = cache.unchanged_source(rel, signature)
+        if known is not None:
+            return (*known, signature)
         data = path.read_bytes()
     except OSError as exc:
         diag.error(f"cannot read file: {exc.strerror}", path=path, hint="check its permissions")
@@ -81,9 +89,10 @@ def _read_one(
     key = digest(data)
     cached = cache.get(rel, key)
     if cached is not None:
-        return key, cached
+        cache.remember_signature(rel, signature)
+        return key, cached, signature
     text = decode_source(path, data, diag)
-    return None if text is None else (key, text)
+    return None if text is None else (key, text, signature)
 
 
 def decode_source(path: Path, data: bytes, diag: Diagnostics) -> str | None:
@@ -148,7 +157,7 @@ def load_content(
     found = _Found()
     patterns = [re.compile(p) for p in ignore]
     paths = walk_content(content_dir)
-    markdown: list[tuple[PurePosixPath, Path, str, LoadedPage | str]] = []
+    markdown: list[tuple[PurePosixPath, str, LoadedPage | str, tuple[int, int]]] = []
     for done, path in enumerate(paths, start=1):
         if progress is not None:
             progress("reading", done, len(paths))
@@ -168,13 +177,14 @@ def load_content(
             found.seen.add(rel)
             read = _read_one(path, rel, cache, diag)
             if read is not None:
-                markdown.append((rel, path, *read))
-    jobs = [(rel, item, path) for rel, path, _, item in markdown if isinstance(item, str)]
+                markdown.append((rel, *read))
+    jobs = [(rel, item, content_dir / rel) for rel, _, item, _ in markdown if isinstance(item, str)]
     rendered = iter(render_pages(jobs, settings))
-    for rel, _, key, item in markdown:
+    for rel, key, item, signature in markdown:
         loaded = item if isinstance(item, LoadedPage) else next(rendered)
         if not isinstance(item, LoadedPage):
             cache.put(rel, key, loaded)
+            cache.remember_signature(rel, signature)
         _collect(loaded, diag)
         found.add(rel, loaded.page, now, inclusion)
     cache.forget_missing(found.seen)
