@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from blog.errors import BlogError, Diagnostics
+from blog.urls import path_problem, shown_path
 
 CONFIG_NAMES = ("config.yaml", "config.yml", "hugo.yaml", "hugo.yml")
 
@@ -135,7 +136,39 @@ DEFAULT = Config(root=Path())
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A SafeLoader that records the line of every mapping key by dotted path."""
+    """A SafeLoader whose scalars never raise a bare exception.
+
+    An impossible date (``2019-13-01``) stays a string, as in front matter; a ``!!int`` or
+    ``!!float`` that is no number is a marked error, so it is reported at its line.
+    """
+
+
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError, AttributeError):
+        return loader.construct_scalar(node)
+
+
+def _checked(kind: str, construct: Any) -> Any:
+    def constructor(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not {kind} ({exc})", node.start_mark
+            ) from None
+
+    return constructor
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_LineLoader.add_constructor(
+    "tag:yaml.org,2002:int", _checked("an integer", yaml.SafeLoader.construct_yaml_int)
+)
+_LineLoader.add_constructor(
+    "tag:yaml.org,2002:float", _checked("a number", yaml.SafeLoader.construct_yaml_float)
+)
 
 
 def _load_yaml_with_lines(text: str) -> tuple[Any, dict[str, int]]:
@@ -173,10 +206,20 @@ def load_config(root: Path, diag: Diagnostics, *, base_url: str | None = None) -
             "    hint: run blog in your site's folder, or pass -s/--source DIR"
         )
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        data, lines = _load_yaml_with_lines(text)
+        raw = path.read_bytes()
+        data, lines = _load_yaml_with_lines(raw.decode("utf-8-sig"))
+    except OSError as exc:
+        raise BlogError(f"cannot read {path}: {exc.strerror}") from None
     except UnicodeDecodeError as exc:
-        diag.error(f"config is not UTF-8 text: {exc.reason}", path=path, line=1)
+        diag.error(
+            f"config is not UTF-8 text: {exc.reason} (byte 0x{raw[exc.start]:02x})",
+            path=path,
+            line=raw[: exc.start].count(b"\n") + 1,
+            hint="save the file as UTF-8",
+        )
+        return Config(root=root)
+    except RecursionError:
+        diag.error("config nests too deeply", path=path, line=1)
         return Config(root=root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
@@ -327,11 +370,27 @@ class _ConfigReader:
 
     def _permalinks(self, kind: str) -> dict[str, str]:
         raw = self._get("permalinks", dict, {})
+        prefix = "permalinks."
         if kind in raw or "term" in raw:
-            raw = raw.get(kind) or {}
+            prefix = f"permalinks.{kind}."
+            raw = self._get(f"permalinks.{kind}", dict, {})
         elif kind == "term":
             return {}
-        return {str(k).lower(): str(v) for k, v in raw.items() if isinstance(v, str)}
+        found: dict[str, str] = {}
+        for key, pattern in raw.items():
+            if not isinstance(pattern, str):
+                continue
+            problem = path_problem(pattern)
+            if problem is not None:
+                self.diag.error(
+                    f"{prefix}{key} {shown_path(pattern)} {problem}",
+                    path=self.path,
+                    line=self._line(f"{prefix}{key}"),
+                    hint="e.g. posts: /:year/:month/:slug/",
+                )
+                continue
+            found[str(key).lower()] = pattern
+        return found
 
     def _level(self, dotted: str, default: int) -> int:
         level = self._get(dotted, int, default)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -69,6 +70,21 @@ def walk_content(content_dir: Path) -> list[Path]:
     return found
 
 
+def unusable(path: Path) -> tuple[str, str] | None:
+    """Return (severity, problem) for a file that cannot be used as content, else None.
+
+    A FIFO, socket or device would block or mislead a read: it is skipped with a warning; a
+    file that cannot even be looked at (a symlink loop, a dangling link) is an error.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return "error", f"cannot read file: {exc.strerror}"
+    if not stat.S_ISREG(mode):
+        return "warning", "not a regular file (a FIFO, socket or device): skipped"
+    return None
+
+
 def _read_one(
     path: Path, rel: PurePosixPath, cache: BuildCache, diag: Diagnostics
 ) -> tuple[str, LoadedPage | str, tuple[int, int]] | None:
@@ -77,8 +93,8 @@ def _read_one(
     A file whose size and modification time are those the cache saw is not read again.
     """
     try:
-        stat = path.stat()
-        signature = (stat.st_size, stat.st_mtime_ns)
+        info = path.stat()
+        signature = (info.st_size, info.st_mtime_ns)
         known = cache.unchanged_source(rel, signature)
         if known is not None:
             return (*known, signature)
@@ -162,8 +178,15 @@ def load_content(
         if progress is not None:
             progress("reading", done, len(paths))
         rel = PurePosixPath(path.relative_to(content_dir).as_posix())
+        problem = unusable(path)
         if any(p.search(rel.as_posix()) for p in patterns):
             found.skipped.append((rel, "matches ignoreFiles in the config"))
+        elif problem is not None:
+            severity, message = problem
+            found.skipped.append((rel, message))
+            hint = "fix or remove it" if severity == "error" else "remove it from content/"
+            report = diag.error if severity == "error" else diag.warning
+            report(message, path=path, hint=hint)
         elif path.suffix.lower() not in (".md", ".markdown"):
             found.files.append(SourceFile(source=path, output=rel))
         elif translation_language(rel) is not None:

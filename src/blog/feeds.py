@@ -130,8 +130,12 @@ def render_search_index(config: Config, pages: Sequence[Page]) -> bytes:
         for page in pages
         if not page.param("searchhidden")
     ]
-    # ensure_ascii keeps "</script>"-like text harmless if the index is ever inlined.
-    return json.dumps(records, ensure_ascii=True, separators=(",", ":")).encode()
+    # <, > and & as \u escapes (still the same JSON strings) keep "</script>"-like text
+    # harmless if the index is ever inlined into a page or served as HTML by mistake.
+    text = json.dumps(records, ensure_ascii=True, separators=(",", ":"))
+    for char in "<>&":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return text.encode()
 
 
 def render_llms_txt(config: Config, pages: Sequence[Page]) -> bytes:

@@ -14,6 +14,7 @@ import re
 from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -39,6 +40,10 @@ from blog.highlight import highlight_css, render_code_block, suggest_language
 from blog.model import Link, TocEntry
 
 MORE_DIVIDER = "<!--more-->"
+_VOID_ELEMENTS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param"}
+    | {"source", "track", "wbr"}
+)
 """Hugo's manual summary divider, recognised whether raw HTML is allowed or not."""
 
 RAW_HTML_OMITTED = "<!-- raw HTML omitted -->"
@@ -301,13 +306,39 @@ def _split_summary(output: str, summary_length: int) -> tuple[str, str, bool]:
     before, divider, after = output.partition(_DIVIDER_MARK)
     if divider:
         body = before + after.replace(_DIVIDER_MARK, "")
-        summary = before.strip()
-        # A divider inside a paragraph: close the paragraph, as Hugo's summary does.
-        if summary.count("<p>") > summary.count("</p>"):
-            summary += "</p>"
+        # A divider inside a paragraph (or a list): close it, as Hugo's summary does.
+        summary = close_open_tags(before.strip())
         return body, summary, bool(after.replace(_DIVIDER_MARK, "").strip())
     end = auto_summary_end(output, summary_length)
-    return output, output[:end].strip(), bool(output[end:].strip())
+    return output, close_open_tags(output[:end].strip()), bool(output[end:].strip())
+
+
+class _OpenTags(HTMLParser):
+    """Follow which elements are open at the end of an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _VOID_ELEMENTS:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.open:
+            del self.open[len(self.open) - 1 - self.open[::-1].index(tag) :]
+
+
+def close_open_tags(fragment: str) -> str:
+    """Return an HTML fragment cut from a page with the elements it left open closed.
+
+    A summary ends after a paragraph, which may sit in a list item, a blockquote or the
+    footnotes; without its closing tags it would swallow the rest of a list page.
+    """
+    parser = _OpenTags()
+    parser.feed(fragment)
+    parser.close()
+    return fragment + "".join(f"</{tag}>" for tag in reversed(parser.open))
 
 
 def auto_summary_end(body: str, summary_length: int) -> int:

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from blog.errors import Diagnostic, Diagnostics
 from blog.front_matter import FrontMatter
+from blog.urls import path_problem, shown_path, term_slug
 
 # Hugo's draft, then the PaperMod theme's page switches (read with `if .Params.X`).
 BOOLEAN_KEYS: frozenset[str] = frozenset(
@@ -115,6 +116,7 @@ def read_meta(
     terms = {name: _read_terms(src, name) for name in taxonomies}
     texts = {key: _read_text(src, key) for key in ("title", *_TEXT_KEYS)}
     aliases, weight = _read_aliases(src), _read_weight(src)
+    _check_paths(src, texts, aliases)
     build_render, build_list = _read_build(src)
     normalized: dict[str, Any] = {**dates, **{k.lower(): v for k, v in terms.items()}}
     normalized |= {k: v for k, v in texts.items() if v is not None}
@@ -321,6 +323,26 @@ def _read_aliases(src: _Source) -> tuple[str, ...]:
     return tuple(item for item in value if isinstance(item, str))
 
 
+_PATH_HINTS: Mapping[str, str] = {
+    "slug": "a slug is the last part of the page's URL, e.g. slug: my-post",
+    "url": "write the page's path from the site root, e.g. url: /posts/my-post/",
+    "aliases": "write old paths on this site, e.g. aliases: [/old/url/]",
+}
+
+
+def _check_paths(src: _Source, texts: dict[str, str | None], aliases: tuple[str, ...]) -> None:
+    """Report a slug, url or alias that could put a file outside the output folder."""
+    found = [(key, texts[key]) for key in ("slug", "url")] + [("aliases", a) for a in aliases]
+    for key, value in found:
+        if value is None:
+            continue
+        problem = path_problem(value, segment=key == "slug")
+        if problem is not None:
+            what = "alias" if key == "aliases" else _name(src, key)
+            message = f"{what} {shown_path(value)} {problem}"
+            _report(src, "error", key, message, _PATH_HINTS[key])
+
+
 def _read_weight(src: _Source) -> int:
     """Read ``weight``; anything but a whole number is a warning (a numeral is still read)."""
     value = src.fm.values.get("weight")
@@ -362,6 +384,10 @@ def _read_terms(src: _Source, taxonomy: str) -> tuple[str, ...]:
             message = f"'{name}' holds a term that is not text: {_show(item)}"
             _report(src, "warning", key, message, f"put it in quotes: {_show(_plain(item))}")
             terms.append(_plain(item))
+    for term in terms:
+        if not term_slug(term):
+            message = f"'{name}' term {_show(term)} has no letter or digit for its URL; left out"
+            _report(src, "warning", key, message, "name the term with words, e.g. go or web")
     return tuple(dict.fromkeys(terms))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat as stat_module
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -26,14 +27,30 @@ def inputs_key(root: Path, folders: tuple[Path, ...], content_dir: Path, extra: 
     """Return a digest of every input of a build (content by bytes, the rest by stat)."""
     digest = hashlib.blake2b(f"{__version__}\0{extra}".encode(), digest_size=16)
     for path in sorted(_files(content_dir)):
-        digest.update(path.encode())
-        with open(path, "rb") as handle:  # noqa: PTH123 (thousands of files: plain calls)
-            digest.update(hashlib.blake2b(handle.read(), digest_size=16).digest())
+        digest.update(path.encode() + b"\0" + _content_digest(path))
     for folder in folders:
         for path in sorted(_files(folder)):
-            stat = os.stat(path)  # noqa: PTH116
+            try:
+                stat = os.stat(path)  # noqa: PTH116 (thousands of files: plain calls)
+            except OSError as exc:
+                digest.update(f"{path}\0unreadable {exc.errno}".encode())
+                continue
             digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
+
+
+def _content_digest(path: str) -> bytes:
+    """Digest one content file; what cannot be read (or is no regular file) gets a marker.
+
+    The build itself then reports it: this check never raises and never blocks on a FIFO.
+    """
+    try:
+        if not stat_module.S_ISREG(os.stat(path).st_mode):  # noqa: PTH116
+            return b"special"
+        with open(path, "rb") as handle:  # noqa: PTH123
+            return hashlib.blake2b(handle.read(), digest_size=16).digest()
+    except OSError as exc:
+        return f"unreadable {exc.errno}".encode()
 
 
 def _files(folder: Path) -> list[str]:

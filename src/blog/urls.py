@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime
 from pathlib import PurePosixPath
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 _PATH_PUNCT = frozenset("./\\_#+~-@")
 _URL_SAFE = "/:#?&=+~@!$,;%()*'[]"
@@ -47,7 +47,19 @@ def term_slug(name: str) -> str:
             out.append("-")
         elif _is_path_char(ch):
             out.append(ch)
-    return "".join(out).lower()
+    return drop_dot_segments("".join(out).lower())
+
+
+def drop_dot_segments(path: str) -> str:
+    r"""Return ``path`` with backslashes as slashes and no ``.`` or ``..`` segment.
+
+    Applied to URL parts made from user text (a tag named ``..``, a title ``..\x`` in a
+    ``:title`` permalink), so no generated URL can climb out of its folder.
+    """
+    parts = path.replace("\\", "/").split("/")
+    if not any(p in (".", "..") for p in parts) and "\\" not in path:
+        return path
+    return "/".join(p for p in parts if p not in (".", ".."))
 
 
 def normalize_url(url: str) -> str:
@@ -112,7 +124,7 @@ def expand_permalink(
     out = []
     for segment in pattern.split("/"):
         if segment.startswith(":") and segment[1:].lower() in tokens:
-            out.append(tokens[segment[1:].lower()])
+            out.append(drop_dot_segments(tokens[segment[1:].lower()]))
         else:
             out.append(segment)
     url = "/".join(out)
@@ -144,6 +156,40 @@ def is_safe_output(path: PurePosixPath) -> bool:
         and "\x00" not in text
         and not (len(path.parts) > 0 and ":" in path.parts[0])
     )
+
+
+def shown_path(value: str) -> str:
+    r"""Quote a user's path for a message, control characters escaped (``'/a\x00'``)."""
+    text = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in value)
+    return f"'{text}'"
+
+
+def path_problem(value: str, *, segment: bool = False) -> str | None:
+    """Say why a ``url``, alias, slug or permalink could leave the site, or None when it is safe.
+
+    Percent-encoded characters are decoded first, since a web server decodes them too
+    (``%2e%2e`` is ``..``, ``%2f`` a slash). ``segment`` is for slugs, where ``.`` is no name.
+    """
+    decoded = unquote(value)
+    if any(unicodedata.category(ch) == "Cc" for ch in value + decoded):
+        return "has a control character"
+    if "\\" in decoded:
+        return "has a backslash (URLs use forward slashes)"
+    if not segment and (decoded.startswith("//") or _scheme(decoded)):
+        return "is not a path on this site"
+    parts = decoded.split("/")
+    if ".." in parts:
+        return "has a '..' segment, which would leave its folder"
+    if segment and "." in parts:
+        return "has a '.' segment, which names no page"
+    return None
+
+
+def _scheme(url: str) -> str:
+    try:
+        return urlsplit(url).scheme
+    except ValueError:  # e.g. an unclosed "[" in what looks like a host
+        return "?"
 
 
 def rel_url(url: str, base_path: str) -> str:
