@@ -62,7 +62,7 @@ class ServeOptions:
     """Send the browser to the page whose source was edited."""
     theme_dev: bool = False
     """Also watch the packaged theme (for theme development)."""
-    delay: float = 0.08
+    delay: float = 0.03
     """Seconds without a new change before rebuilding."""
 
 

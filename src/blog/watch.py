@@ -176,7 +176,7 @@ def rebuild_loop(
     begin: Callable[[], None],
     publish: Callable[[Rebuild], None],
     stop: threading.Event,
-    delay: float = 0.08,
+    delay: float = 0.03,
 ) -> None:
     """Rebuild after every burst of changes until ``stop`` is set (runs on the main thread)."""
     while not stop.is_set():
