@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import click
 
@@ -70,11 +70,7 @@ class Diagnostics:
         hint: str | None = None,
     ) -> None:
         """Record an error: the build will write nothing."""
-        self.items.append(
-            Diagnostic(
-                severity="error", message=message, path=path, line=line, column=column, hint=hint
-            )
-        )
+        self.add("error", message, path=path, line=line, column=column, hint=hint)
 
     def warning(
         self,
@@ -86,11 +82,11 @@ class Diagnostics:
         hint: str | None = None,
     ) -> None:
         """Record a warning: the build carries on (fails under ``--strict``)."""
-        self.items.append(
-            Diagnostic(
-                severity="warning", message=message, path=path, line=line, column=column, hint=hint
-            )
-        )
+        self.add("warning", message, path=path, line=line, column=column, hint=hint)
+
+    def add(self, severity: Severity, message: str, **where: Any) -> None:
+        """Record a diagnostic of either severity."""
+        self.items.append(Diagnostic(severity=severity, message=message, **where))
 
     def extend(self, diagnostics: tuple[Diagnostic, ...] | list[Diagnostic]) -> None:
         """Add diagnostics found elsewhere (a worker process, the cache)."""
