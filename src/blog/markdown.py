@@ -14,7 +14,6 @@ import re
 from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -28,6 +27,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from blog.emojify import emoji_plugin
 from blog.errors import Diagnostic
 from blog.headings import (
     Heading,
@@ -37,13 +37,11 @@ from blog.headings import (
     parse_heading_attrs,
 )
 from blog.highlight import highlight_css, render_code_block, suggest_language
+from blog.mathml import math_plugin
 from blog.model import Link, TocEntry
+from blog.summary import auto_summary_end, close_open_tags
 
 MORE_DIVIDER = "<!--more-->"
-_VOID_ELEMENTS = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param"}
-    | {"source", "track", "wbr"}
-)
 """Hugo's manual summary divider, recognised whether raw HTML is allowed or not."""
 
 RAW_HTML_OMITTED = "<!-- raw HTML omitted -->"
@@ -66,8 +64,6 @@ _TASK_CHECKBOXES = frozenset(
 )
 _TAG = re.compile(r"<[^>]*>")
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-_HTML_TAG_WORD = re.compile(r"^</?[A-Za-z]+>?$")
-_HTML_ATTR_WORD = re.compile(r"^[A-Za-z]+=[\"']")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -84,6 +80,8 @@ class MarkdownOptions:
     """Hugo's ``summaryLength``: words in an automatic summary."""
     highlight: bool = True
     """Highlight fenced code with Pygments."""
+    emoji: bool = False
+    """Hugo's ``enableEmoji``: replace ``:smile:`` shortcodes in text with emoji."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -122,7 +120,9 @@ class _RenderContext:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def render(text: str, *, options: MarkdownOptions, path: Path, line_offset: int = 0) -> Rendered:
+def render(
+    text: str, *, options: MarkdownOptions, path: Path, line_offset: int = 0, math: bool = False
+) -> Rendered:
     """Render a page body (the text after its front matter) to HTML and page data.
 
     Args:
@@ -130,8 +130,9 @@ def render(text: str, *, options: MarkdownOptions, path: Path, line_offset: int 
         options: Rendering options (the parser for them is built once and cached).
         path: The source file, for diagnostics.
         line_offset: File lines before the body: body line N is file line N + line_offset.
+        math: Typeset TeX between math delimiters as MathML (the page's ``math: true``).
     """
-    md = _parser(options)
+    md = _parser(options, math=math)
     context = _RenderContext(path=path, line_offset=line_offset, options=options)
     env: dict[str, Any] = {"blog": context}
     tokens = md.parse(text, env)
@@ -155,7 +156,7 @@ def render(text: str, *, options: MarkdownOptions, path: Path, line_offset: int 
 
 
 @lru_cache(maxsize=16)
-def _parser(options: MarkdownOptions) -> MarkdownIt:
+def _parser(options: MarkdownOptions, *, math: bool = False) -> MarkdownIt:
     """Return the configured parser for these options (built once per distinct options)."""
     md = MarkdownIt("commonmark", {"xhtmlOut": False})
     md.enable(["table", "strikethrough"])
@@ -170,6 +171,10 @@ def _parser(options: MarkdownOptions) -> MarkdownIt:
     md.add_render_rule("fence", _render_fence)
     md.add_render_rule("html_block", _render_html_block)
     md.add_render_rule("html_inline", _render_html_inline)
+    if math:
+        md.use(math_plugin)
+    if options.emoji:
+        md.use(emoji_plugin)
     return md
 
 
@@ -311,67 +316,6 @@ def _split_summary(output: str, summary_length: int) -> tuple[str, str, bool]:
         return body, summary, bool(after.replace(_DIVIDER_MARK, "").strip())
     end = auto_summary_end(output, summary_length)
     return output, close_open_tags(output[:end].strip()), bool(output[end:].strip())
-
-
-class _OpenTags(HTMLParser):
-    """Follow which elements are open at the end of an HTML fragment."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)
-        self.open: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in _VOID_ELEMENTS:
-            self.open.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.open:
-            del self.open[len(self.open) - 1 - self.open[::-1].index(tag) :]
-
-
-def close_open_tags(fragment: str) -> str:
-    """Return an HTML fragment cut from a page with the elements it left open closed.
-
-    A summary ends after a paragraph, which may sit in a list item, a blockquote or the
-    footnotes; without its closing tags it would swallow the rest of a list page.
-    """
-    parser = _OpenTags()
-    parser.feed(fragment)
-    parser.close()
-    return fragment + "".join(f"</{tag}>" for tag in reversed(parser.open))
-
-
-def auto_summary_end(body: str, summary_length: int) -> int:
-    """Return where Hugo's automatic summary of this HTML ends.
-
-    Hugo (>= 0.134) takes whole paragraphs: it counts the words up to each ``</p>`` and ends
-    the summary after the first paragraph that brings the count to ``summary_length``
-    (``resources/page/page_markup.go``, ``ExtractSummaryFromHTML``). Words that look like
-    bits of HTML tags are not counted.
-    """
-    if summary_length <= 0:
-        return 0
-    count = 0
-    start = 0
-    while (closing := body.find("</p>", start)) != -1:
-        paragraph = body[start:closing]
-        word_start = 0
-        for index, char in enumerate(paragraph):
-            if char.isspace() or index + 1 == len(paragraph):
-                count += _count_word(paragraph[word_start:index])
-                word_start = index
-                if count >= summary_length:
-                    return closing + len("</p>")
-        start = closing + len("</p")
-    return len(body)
-
-
-def _count_word(word: str) -> int:
-    """Return 1 for a word, 0 for blanks and for what is probably an HTML tag or attribute."""
-    word = word.strip()
-    if not word or word == ">":
-        return 0
-    return 0 if _HTML_TAG_WORD.match(word) or _HTML_ATTR_WORD.match(word) else 1
 
 
 _HIDDEN_CONTEXT = re.compile(re.escape(_VISUALLY_HIDDEN) + r"[^<]*</span>")
