@@ -36,6 +36,17 @@ params:
   ShowToc: true
   mainSections: [posts, papermod]
 outputs: {home: [HTML, RSS, JSON, llms]}
+languages:
+  en: {weight: 1, taxonomies: {category: categories, tag: tags, series: series}}
+  fr:
+    weight: 2
+    title: PaperModL2
+    taxonomies: {category: FRcategories, tag: FRtags, series: FRseries}
+  fa:
+    weight: 3
+    languagedirection: rtl
+    title: PaperMod RTL
+    taxonomies: {category: FAcategories, tag: FAtags, series: FAseries}
 """,
 }
 

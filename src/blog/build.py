@@ -15,11 +15,15 @@ from blog.config import Config, find_config, load_config
 from blog.content import Content, Inclusion, Progress, load_content
 from blog.errors import Diagnostic, Diagnostics
 from blog.fingerprints import lazy_key, output_key, site_keys
+from blog.gitinfo import git_head, git_lastmods, with_git_lastmod
+from blog.languages import all_taxonomy_names, content_languages
 from blog.markdown import MarkdownOptions, highlight_css
+from blog.multilingual import assemble_sites, plan_sites
 from blog.pages import PageSettings
-from blog.plan import CopyOutput, DataOutput, LazyOutput, Output, TemplateOutput, plan_site
+from blog.plan import CopyOutput, DataOutput, LazyOutput, Output, TemplateOutput
 from blog.quick import diagnostics_of, inputs_key, load_record, save_record
-from blog.site import Site, assemble
+from blog.shortcodes import load_shortcode_settings
+from blog.site import Site
 from blog.templates import (
     THEME_DIR,
     Environment,
@@ -108,11 +112,14 @@ def page_settings(config: Config) -> PageSettings:
             toc_start=config.toc_start,
             toc_end=config.toc_end,
             summary_length=config.summary_length,
+            emoji=config.enable_emoji,
         ),
+        math=bool(config.params.get("math")),
         timezone=config.timezone,
-        taxonomies=config.taxonomy_names,
+        taxonomies=all_taxonomy_names(config),
         permalinks=config.permalinks,
         term_permalinks=config.term_permalinks,
+        shortcodes=load_shortcode_settings(config.templates_dir, config.params),
     )
 
 
@@ -143,7 +150,15 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
         cache=cache,
         ignore=config.ignore_files,
         progress=options.progress,
+        languages=content_languages(config),
     )
+    if config.enable_git_info:
+        dates = git_lastmods(config.content_dir, diag)
+        content = replace(
+            content,
+            pages=with_git_lastmod(content.pages, dates),
+            branches=with_git_lastmod(content.branches, dates),
+        )
     result = BuildResult(
         ok=False,
         root=root,
@@ -179,7 +194,8 @@ def _quick_key(root: Path, config: Config, out_dir: Path, options: BuildOptions)
         return None
     config_file = find_config(root)
     config_text = config_file.read_bytes() if config_file else b""
-    extra = repr((config_text, config, options.inclusion, options.strict, str(out_dir)))
+    git = git_head(root) if config.enable_git_info else None
+    extra = repr((config_text, config, options.inclusion, options.strict, str(out_dir), git))
     folders = (config.static_dir, config.templates_dir, THEME_DIR)
     return inputs_key(root, folders, config.content_dir, extra)
 
@@ -252,11 +268,12 @@ def _assemble_and_write(
     """Assemble, plan, render and write; return the result (not ok on any error)."""
     env, template_fp = templates
     assert result.content is not None
-    site = assemble(config, result.content, diag)
+    sites = assemble_sites(config, result.content, diag)
     if diag.error_count:
         return result
-    outputs = plan_site(site) + static_outputs(site)
-    keys = _output_keys(site, outputs, template_fp)
+    planned = plan_sites(sites)
+    outputs = [o for _, site_outputs in planned for o in site_outputs] + static_outputs(sites)
+    keys = _output_keys(planned, template_fp)
     files, rendered = render_outputs(
         env,
         outputs,
@@ -277,7 +294,7 @@ def _assemble_and_write(
     if outputs_now != cache.outputs or cache.out_dir != str(result.out_dir):
         cache.out_dir, cache.outputs, cache.changed = str(result.out_dir), outputs_now, True
     stats = BuildStats(
-        pages=len(site.pages),
+        pages=sum(len(site.pages) for site in sites),
         outputs=len(files),
         outputs_rendered=rendered,
         written=report.written,
@@ -287,20 +304,23 @@ def _assemble_and_write(
     return replace(result, ok=True, stats=stats)
 
 
-def _output_keys(site: Site, outputs: list[Output], template_fp: str) -> dict[PurePosixPath, str]:
-    keys = site_keys(site)
+def _output_keys(
+    planned: list[tuple[Site, list[Output]]], template_fp: str
+) -> dict[PurePosixPath, str]:
     found: dict[PurePosixPath, str] = {}
-    for o in outputs:
-        if isinstance(o, TemplateOutput):
-            found[o.path] = output_key(o, keys, template_fp=template_fp)
-        elif isinstance(o, LazyOutput):
-            found[o.path] = lazy_key(o, keys)
+    for site, outputs in planned:
+        keys = site_keys(site)
+        for o in outputs:
+            if isinstance(o, TemplateOutput):
+                found[o.path] = output_key(o, keys, template_fp=template_fp)
+            elif isinstance(o, LazyOutput):
+                found[o.path] = lazy_key(o, keys)
     return found
 
 
-def static_outputs(site: Site) -> list[Output]:
+def static_outputs(sites: tuple[Site, ...]) -> list[Output]:
     """Return the theme's static files, the site's (which win), content files and extras."""
-    config = site.config
+    config = sites[0].config
     found: dict[PurePosixPath, Output] = {}
     for folder in (THEME_DIR / "static", config.static_dir):
         for dirpath, dirnames, names in os.walk(folder):
@@ -309,7 +329,7 @@ def static_outputs(site: Site) -> list[Output]:
                 path = Path(dirpath) / name
                 rel = PurePosixPath(path.relative_to(folder).as_posix())
                 found[rel] = CopyOutput(path=rel, source=path)
-    for f in site.files:
+    for f in (f for site in sites for f in site.files):
         if f.output in found:
             continue  # a static file of the same path wins, as in Hugo
         found[f.output] = CopyOutput(path=f.output, source=f.source)

@@ -22,7 +22,7 @@ from blog.pages import LoadedPage, PageSettings
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 CACHE_DIR = Path(".cache") / "blog"
 
 

@@ -24,6 +24,7 @@ from blog.config import load_config
 from blog.content import Inclusion, load_content
 from blog.errors import Diagnostic, Diagnostics, Severity
 from blog.external import ExternalOptions, LinkStatus, check_urls
+from blog.languages import content_languages
 from blog.model import Page
 from blog.sources import SourceIndex, index_sources
 
@@ -323,6 +324,7 @@ def source_map_for(root: Path, base_url: str | None = None) -> dict[str, Page]:
         Diagnostics(),  # the build reports content problems; check reports links
         now=datetime.now(UTC),
         inclusion=Inclusion(drafts=True, future=True, expired=True),
+        languages=content_languages(config),
     )
     return {page.url: page for page in (*content.branches, *content.pages)}
 

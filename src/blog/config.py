@@ -1,4 +1,7 @@
-"""Load ``config.yaml`` into a frozen ``Config``, reporting every problem with its line."""
+"""Turn the site config (``hugo.toml``, ``config.yaml``, …) into a frozen ``Config``.
+
+Every problem is reported with its line; ``configfile.py`` finds and parses the file.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +14,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
+from blog.configfile import find_config as find_config
+from blog.configfile import read_config_file
 from blog.errors import BlogError, Diagnostics
 from blog.urls import path_problem, shown_path
-
-CONFIG_NAMES = ("config.yaml", "config.yml", "hugo.yaml", "hugo.yml")
 
 KNOWN_KEYS = frozenset(
     {
@@ -25,10 +26,34 @@ KNOWN_KEYS = frozenset(
         "author", "enablerobotstxt", "mainsections", "builddrafts", "buildfuture",
         "buildexpired", "publishdir", "defaultcontentlanguage", "theme", "description",
         "services", "outputs", "enableemoji", "enablegitinfo", "cname", "pygmentsuseclasses",
-        "ignorefiles",
+        "ignorefiles", "languages", "defaultcontentlanguageinsubdir",
     }
 )  # fmt: skip
 """Top-level keys we read (lower-cased; Hugo matches config keys case-insensitively)."""
+
+NOT_SUPPORTED = frozenset(
+    {
+        "theme", "themesdir", "module", "builddrafts", "buildfuture", "buildexpired",
+        "pygmentsuseclasses", "build", "caches", "cascade", "deployment", "frontmatter",
+        "imaging", "mediatypes", "minify", "outputformats", "privacy", "related", "security",
+        "segments", "server", "sitemap", "canonifyurls", "relativeurls", "uglyurls",
+        "disablekinds", "disablealiases", "disablepathtolower", "hascjklanguage",
+        "pluralizelisttitles", "capitalizelisttitles", "removepathaccents", "titlecasestyle",
+        "paginatepath", "rsslimit", "googleanalytics", "disqusshortname", "contentdir",
+        "layoutdir", "staticdir", "datadir", "assetdir", "archetypedir", "i18ndir",
+        "resourcedir", "cachedir", "workingdir", "cleandestinationdir", "environment",
+        "refLinksErrorLevel".lower(), "reflinksnotfoundurl", "disablehugogeneratorinject",
+        "disablelivereload", "enablemissingtranslationplaceholders", "renderSegments".lower(),
+    }
+)  # fmt: skip
+"""Hugo's keys that we do not act on yet: each is named in a warning, never silently dropped.
+
+A key listed here is reported even when it is also in KNOWN_KEYS; remove it from this set
+when it gets implemented.
+"""
+
+SUPPORTED_PARTS = {"outputs": frozenset({"home"}), "services": frozenset({"rss"})}
+"""Keys of which only some sub-keys are read; the others are reported as not supported."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -41,6 +66,34 @@ class MenuEntry:
     """Site-relative or absolute URL."""
     weight: int = 0
     """Ordering weight."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Language:
+    """One entry of ``languages``: what differs in that language (None: the site's value)."""
+
+    code: str
+    """The key under ``languages`` (``fr``), lower-cased; the file suffix of its content."""
+    name: str = ""
+    """``languageName`` (``Français``), shown in the language switcher; empty: ``Fr``."""
+    weight: int = 0
+    """Orders the languages."""
+    direction: str = "ltr"
+    """``languageDirection``: ``ltr`` or ``rtl``."""
+    language_code: str = ""
+    """``languageCode`` (``fr-FR``): ``<html lang>`` and feed language; empty: the code."""
+    title: str | None = None
+    """The site title in this language."""
+    description: str | None = None
+    """The site description in this language."""
+    copyright: str | None = None
+    """The footer text in this language."""
+    taxonomies: tuple[tuple[str, str], ...] | None = None
+    """This language's taxonomies (``tag: FRtags``)."""
+    params: Mapping[str, Any] = field(default_factory=dict)
+    """Params merged over the site's, lower-cased keys."""
+    menus: Mapping[str, tuple[MenuEntry, ...]] | None = None
+    """This language's menus."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -103,6 +156,16 @@ class Config:
     """``ignoreFiles``: regular expressions of content paths to skip."""
     home_outputs: tuple[str, ...] = ("html", "rss", "json")
     """``outputs.home``, lower-cased; ``llms`` adds ``/llms.txt``."""
+    enable_emoji: bool = False
+    """``enableEmoji``: turn ``:smile:`` shortcodes in content into emoji."""
+    enable_git_info: bool = False
+    """``enableGitInfo``: a page's ``lastmod`` is the date of its last git commit."""
+    languages: tuple[Language, ...] = ()
+    """``languages`` by weight; empty when the config has none (one language)."""
+    default_language: str = "en"
+    """``defaultContentLanguage``: the language of files without a language suffix."""
+    default_language_in_subdir: bool = False
+    """``defaultContentLanguageInSubdir``: the default language under ``/en/`` too."""
 
     @property
     def base_path(self) -> str:
@@ -135,114 +198,19 @@ DEFAULT = Config(root=Path())
 """A config with every default, for fallbacks."""
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A SafeLoader whose scalars never raise a bare exception.
-
-    An impossible date (``2019-13-01``) stays a string, as in front matter; a ``!!int`` or
-    ``!!float`` that is no number is a marked error, so it is reported at its line.
-    """
-
-
-def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except (ValueError, OverflowError, AttributeError):
-        return loader.construct_scalar(node)
-
-
-def _checked(kind: str, construct: Any) -> Any:
-    def constructor(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
-        try:
-            return construct(loader, node)
-        except (ValueError, OverflowError) as exc:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"{node.value!r} is not {kind} ({exc})", node.start_mark
-            ) from None
-
-    return constructor
-
-
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-_LineLoader.add_constructor(
-    "tag:yaml.org,2002:int", _checked("an integer", yaml.SafeLoader.construct_yaml_int)
-)
-_LineLoader.add_constructor(
-    "tag:yaml.org,2002:float", _checked("a number", yaml.SafeLoader.construct_yaml_float)
-)
-
-
-def _load_yaml_with_lines(text: str) -> tuple[Any, dict[str, int]]:
-    """Parse YAML and return the data plus ``{"a.b": line}`` for every mapping key."""
-    lines: dict[str, int] = {}
-    node = yaml.compose(text, Loader=_LineLoader)
-    if node is None:
-        return None, lines
-
-    def walk(n: yaml.Node, prefix: str) -> None:
-        if isinstance(n, yaml.MappingNode):
-            for key_node, value_node in n.value:
-                key = f"{prefix}{str(key_node.value).lower()}"
-                lines.setdefault(key, key_node.start_mark.line + 1)
-                walk(value_node, key + ".")
-
-    walk(node, "")
-    return yaml.load(text, Loader=_LineLoader), lines
-
-
-def find_config(root: Path) -> Path | None:
-    """Return the config file of the site folder ``root``, the first of Hugo's names found."""
-    for name in CONFIG_NAMES:
-        if (root / name).is_file():
-            return root / name
-    return None
-
-
 def load_config(root: Path, diag: Diagnostics, *, base_url: str | None = None) -> Config:
     """Read the site's config file; problems go to ``diag``, a missing file raises BlogError."""
     path = find_config(root)
     if path is None:
         raise BlogError(
             f"no config.yaml in {root}: this is not a site folder\n"
-            "    hint: run blog in your site's folder, or pass -s/--source DIR"
+            "    hint: run blog in your site's folder (one with hugo.toml, hugo.yaml, "
+            "hugo.json or config.yaml), or pass -s/--source DIR"
         )
-    try:
-        raw = path.read_bytes()
-        data, lines = _load_yaml_with_lines(raw.decode("utf-8-sig"))
-    except OSError as exc:
-        raise BlogError(f"cannot read {path}: {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        diag.error(
-            f"config is not UTF-8 text: {exc.reason} (byte 0x{raw[exc.start]:02x})",
-            path=path,
-            line=raw[: exc.start].count(b"\n") + 1,
-            hint="save the file as UTF-8",
-        )
+    parsed = read_config_file(path, diag)
+    if parsed is None:
         return Config(root=root)
-    except RecursionError:
-        diag.error("config nests too deeply", path=path, line=1)
-        return Config(root=root)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = mark.line + 1 if mark else None
-        col = mark.column + 1 if mark else None
-        diag.error(
-            f"config is not valid YAML: {exc.problem or exc}",
-            path=path,
-            line=line,
-            column=col,
-            hint="check the indentation and quoting on that line",
-        )
-        return Config(root=root)
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        diag.error(
-            "config must be a mapping of keys to values",
-            path=path,
-            line=1,
-            hint="write it as `key: value` lines, e.g. `title: My Blog`",
-        )
-        return Config(root=root)
+    data, lines = parsed
     return _ConfigReader(root, path, data, lines, diag).read(base_url)
 
 
@@ -282,6 +250,7 @@ class _ConfigReader:
 
     def read(self, base_url_override: str | None) -> Config:
         self._warn_unknown()
+        default_language = self._get("defaultContentLanguage", str, "en").lower()
         params = self._get("params", dict, {})
         base_url = base_url_override or self._get("baseURL", str, DEFAULT.base_url)
         return Config(
@@ -314,11 +283,20 @@ class _ConfigReader:
             cname=self._get("cname", str, ""),
             home_outputs=self._home_outputs(),
             ignore_files=self._ignore_files(),
+            enable_emoji=self._get("enableEmoji", bool, False),
+            enable_git_info=self._get("enableGitInfo", bool, False),
+            default_language=default_language,
+            default_language_in_subdir=self._get("defaultContentLanguageInSubdir", bool, False),
+            languages=self._languages(default_language),
         )
 
     def _warn_unknown(self) -> None:
         for key in self.data:
+            if key in NOT_SUPPORTED:
+                self._warn_not_supported(key)
+                continue
             if key in KNOWN_KEYS:
+                self._warn_unsupported_parts(key)
                 continue
             close = difflib.get_close_matches(key, sorted(KNOWN_KEYS), n=1, cutoff=0.6)
             self.diag.warning(
@@ -327,6 +305,23 @@ class _ConfigReader:
                 line=self._line(key),
                 hint=f"did you mean '{close[0]}'?" if close else "see README.md for every key",
             )
+
+    def _warn_not_supported(self, dotted: str) -> None:
+        self.diag.warning(
+            f"config key '{dotted}' is not supported yet (ignored)",
+            path=self.path,
+            line=self._line(dotted),
+            hint="the site builds without it; see README.md for the keys blog reads",
+        )
+
+    def _warn_unsupported_parts(self, key: str) -> None:
+        supported = SUPPORTED_PARTS.get(key)
+        value = self.data.get(key)
+        if supported is None or not isinstance(value, dict):
+            return
+        for part in value:
+            if str(part).lower() not in supported:
+                self._warn_not_supported(f"{key}.{str(part).lower()}")
 
     def _base_url(self, url: str) -> str:
         parts = urlsplit(url)
@@ -469,6 +464,55 @@ class _ConfigReader:
         if isinstance(raw, str):
             raw = (raw,)
         return tuple(str(s) for s in raw)
+
+    def _languages(self, default: str) -> tuple[Language, ...]:
+        """Read ``languages``: each code's overrides, by weight (then code)."""
+        raw = self._get("languages", dict, {})
+        found = []
+        for key, spec in raw.items():
+            code, where = str(key).lower(), f"languages.{str(key).lower()}"
+            if not _LANGUAGE_CODE.fullmatch(code) or not isinstance(spec, dict):
+                self.diag.error(
+                    f"{where} must be a language code holding a mapping, got {key!r}: {spec!r}",
+                    path=self.path,
+                    line=self._line(where),
+                    hint="e.g. languages: {fr: {weight: 2, languageName: Français}}",
+                )
+                continue
+            lines = {k.removeprefix(where + "."): v for k, v in self.lines.items()}
+            sub = _ConfigReader(self.root, self.path, spec, lines, self.diag)
+            if not sub._get("disabled", bool, False):
+                found.append(self._language(code, sub, default))
+        if found and default not in {lang.code for lang in found}:
+            self.diag.error(
+                f"defaultContentLanguage '{default}' is not one of the languages",
+                path=self.path,
+                line=self._line("defaultcontentlanguage") or self._line("languages"),
+                hint="add it under languages:, or set defaultContentLanguage to one of them",
+            )
+            return ()
+        return tuple(sorted(found, key=lambda lang: (lang.weight or 2**31, lang.code)))
+
+    def _language(self, code: str, sub: _ConfigReader, default: str) -> Language:
+        site_code = self._get("languageCode", str, "") if code == default else ""
+        direction = sub._get("languageDirection", str, "ltr").lower()
+        params = sub._get("params", dict, None)
+        return Language(
+            code=code,
+            name=sub._get("languageName", str, ""),
+            weight=sub._get("weight", int, 0),
+            direction="rtl" if direction == "rtl" else "ltr",
+            language_code=sub._get("languageCode", str, "") or site_code or code,
+            title=sub._get("title", str, None),
+            description=sub._get("description", str, None),
+            copyright=sub._get("copyright", str, None),
+            taxonomies=sub._taxonomies() if "taxonomies" in sub.data else None,
+            params=_ci(params) if params else {},
+            menus=sub._menus() if {"menu", "menus"} & set(sub.data) else None,
+        )
+
+
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*")
 
 
 def _ci(mapping: Mapping[str, Any]) -> dict[str, Any]:

@@ -9,10 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from blog.cache import BuildCache, digest
 from blog.errors import Diagnostic, Diagnostics
+from blog.languages import ContentLanguages, looks_like_translation
 from blog.model import Page, SourceFile
 from blog.pages import LoadedPage, PageSettings
 from blog.workers import render_pages
@@ -126,14 +128,6 @@ def decode_source(path: Path, data: bytes, diag: Diagnostics) -> str | None:
         return None
 
 
-def translation_language(rel: PurePosixPath) -> str | None:
-    """Return the language of a Hugo translation file (``post.fr.md`` → ``fr``), else None."""
-    parts = rel.name.split(".")
-    if len(parts) == 3 and re.fullmatch(r"[a-z]{2}(-[a-z]{2})?", parts[1].lower()):
-        return parts[1].lower()
-    return None
-
-
 def exclusion_reason(page: Page, now: datetime, inclusion: Inclusion) -> str | None:
     """Return why a page is left out of this build, or None when it is published."""
     if page.draft and not inclusion.drafts:
@@ -164,16 +158,22 @@ def load_content(
     cache: BuildCache | None = None,
     ignore: tuple[str, ...] = (),
     progress: Progress | None = None,
+    languages: ContentLanguages | None = None,
 ) -> Content:
     """Load every page under ``content_dir``; problems go to ``diag``.
 
     ``ignore`` holds Hugo's ``ignoreFiles`` regular expressions, matched against the path.
+    ``languages`` says which file suffixes are languages (``post.fr.md``) and where each
+    language's pages go; without it, the site has one language, ``en``.
     """
     cache = cache if cache is not None else BuildCache()
+    languages = languages or ContentLanguages(
+        default="en", prefixes={"en": "/"}, taxonomies={}, multilingual=False
+    )
     found = _Found()
     patterns = [re.compile(p) for p in ignore]
     paths = walk_content(content_dir)
-    markdown: list[tuple[PurePosixPath, str, LoadedPage | str, tuple[int, int]]] = []
+    markdown: list[_Markdown] = []
     for done, path in enumerate(paths, start=1):
         if progress is not None:
             progress("reading", done, len(paths))
@@ -189,27 +189,13 @@ def load_content(
             report(message, path=path, hint=hint)
         elif path.suffix.lower() not in (".md", ".markdown"):
             found.files.append(SourceFile(source=path, output=rel))
-        elif translation_language(rel) is not None:
-            found.skipped.append((rel, "a translation: multilingual sites are not supported yet"))
-            diag.warning(
-                f"translation '{rel.name}' is not built: multilingual sites are not supported yet",
-                path=path,
-                hint="keep it; the default-language page is built",
-            )
         else:
-            found.seen.add(rel)
-            read = _read_one(path, rel, cache, diag)
-            if read is not None:
-                markdown.append((rel, *read))
-    jobs = [(rel, item, content_dir / rel) for rel, _, item, _ in markdown if isinstance(item, str)]
-    rendered = iter(render_pages(jobs, settings))
-    for rel, key, item, signature in markdown:
-        loaded = item if isinstance(item, LoadedPage) else next(rendered)
-        if not isinstance(item, LoadedPage):
-            cache.put(rel, key, loaded)
-            cache.remember_signature(rel, signature)
-        _collect(loaded, diag)
-        found.add(rel, loaded.page, now, inclusion)
+            entry = _read_markdown(path, rel, languages, cache, found, diag)
+            if entry is not None:
+                markdown.append(entry)
+    for entry, loaded in _render_all(markdown, content_dir, settings, cache, diag):
+        page = loaded.page and languages.localize(loaded.page, entry.lang)
+        found.add(entry.rel, page, now, inclusion)
     cache.forget_missing(found.seen)
     return Content(
         pages=tuple(found.pages),
@@ -218,6 +204,75 @@ def load_content(
         excluded=tuple(found.excluded),
         skipped=tuple(found.skipped),
     )
+
+
+class _Markdown(NamedTuple):
+    """One Markdown file read: cached page or text to render."""
+
+    rel: PurePosixPath
+    """Path under ``content/``."""
+    source: PurePosixPath
+    """The same without its language suffix (what the page is loaded as)."""
+    lang: str
+    """Its language."""
+    key: str
+    """Digest of its bytes."""
+    item: LoadedPage | str
+    """The cached page, or the text to render."""
+    signature: tuple[int, int]
+    """Size and modification time when read."""
+
+
+def _read_markdown(
+    path: Path,
+    rel: PurePosixPath,
+    languages: ContentLanguages,
+    cache: BuildCache,
+    found: _Found,
+    diag: Diagnostics,
+) -> _Markdown | None:
+    """Read one Markdown file; None when unreadable or a translation in no configured language.
+
+    Hugo reads ``post.fr.md`` as the ``fr`` translation only when ``fr`` is a language of
+    the site; we then skip it with a warning rather than publish a page named ``post.fr``.
+    """
+    source, lang = languages.split(rel)
+    other = looks_like_translation(rel) if source == rel else None
+    if other is not None:
+        found.skipped.append((rel, f"a translation: '{other}' is not a configured language"))
+        diag.warning(
+            f"translation '{rel.name}' is not built: '{other}' is not in the config's languages",
+            path=path,
+            hint=f"add it, e.g. languages: {{{other}: {{weight: 2}}}}; the other page is built",
+        )
+        return None
+    found.seen.add(rel)
+    read = _read_one(path, rel, cache, diag)
+    if read is not None and _stale_source(read[1], source):
+        text = decode_source(path, path.read_bytes(), diag)
+        read = None if text is None else (read[0], text, read[2])
+    return None if read is None else _Markdown(rel, source, lang, *read)
+
+
+def _render_all(
+    markdown: list[_Markdown],
+    content_dir: Path,
+    settings: PageSettings,
+    cache: BuildCache,
+    diag: Diagnostics,
+) -> list[tuple[_Markdown, LoadedPage]]:
+    """Render the files the cache did not hold (on every core) and cache them."""
+    jobs = [(m.source, m.item, content_dir / m.rel) for m in markdown if isinstance(m.item, str)]
+    rendered = iter(render_pages(jobs, settings))
+    done = []
+    for entry in markdown:
+        loaded = entry.item if isinstance(entry.item, LoadedPage) else next(rendered)
+        if not isinstance(entry.item, LoadedPage):
+            cache.put(entry.rel, entry.key, loaded)
+            cache.remember_signature(entry.rel, entry.signature)
+        _collect(loaded, diag)
+        done.append((entry, loaded))
+    return done
 
 
 @dataclass(slots=True)
@@ -236,12 +291,17 @@ class _Found:
     ) -> None:
         if page is None:
             self.skipped.append((rel, "has errors (see above)"))
-        elif rel.name == "_index.md":
+        elif page.kind != "page":
             self.branches.append(page)
         elif (reason := exclusion_reason(page, now, inclusion)) is not None:
             self.excluded.append((page, reason))
         else:
             self.pages.append(page)
+
+
+def _stale_source(item: LoadedPage | str, source: PurePosixPath) -> bool:
+    """Whether a cached page was loaded under another path (the languages changed)."""
+    return isinstance(item, LoadedPage) and item.page is not None and item.page.source != source
 
 
 def _collect(loaded: LoadedPage, diag: Diagnostics) -> None:

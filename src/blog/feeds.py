@@ -111,6 +111,18 @@ def render_sitemap(config: Config, entries: Sequence[tuple[str, datetime | None]
     return _xml_bytes(urlset)
 
 
+def render_sitemap_index(config: Config, entries: Sequence[tuple[str, datetime | None]]) -> bytes:
+    """Return the ``sitemapindex`` of a multilingual site: (sitemap URL, last change) entries."""
+    ET.register_namespace("", SITEMAP_NS)
+    index = ET.Element(f"{{{SITEMAP_NS}}}sitemapindex")
+    for url, lastmod in entries:
+        node = ET.SubElement(index, f"{{{SITEMAP_NS}}}sitemap")
+        ET.SubElement(node, f"{{{SITEMAP_NS}}}loc").text = abs_url(url, config.base_url)
+        if lastmod is not None:
+            ET.SubElement(node, f"{{{SITEMAP_NS}}}lastmod").text = lastmod.isoformat()
+    return _xml_bytes(index)
+
+
 def render_robots(config: Config) -> bytes:
     """Return ``robots.txt`` allowing everything and naming the sitemap."""
     sitemap = abs_url("/sitemap.xml", config.base_url)

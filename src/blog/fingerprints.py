@@ -4,6 +4,8 @@ A page's output depends on its own text and on the site's skeleton (every page's
 dates, terms and flags, the sections' text): editing a post's body re-renders only the files
 that show it (its page, the list pagers holding it), while a new title re-renders everything.
 Pages with a custom ``layout`` (archives, search) may show any page: they depend on all.
+A multilingual build keys each language's site apart: the language, its home URL and the
+translations an output links to (hreflang, the language switcher) are in every key.
 """
 
 from __future__ import annotations
@@ -23,9 +25,9 @@ def _digest(*parts: object) -> str:
 def _skeleton(page: Page) -> tuple[object, ...]:
     terms = tuple((t.taxonomy, t.name, t.slug) for refs in page.terms.values() for t in refs)
     return (
-        page.source, page.url, page.title, page.date, page.lastmod, page.draft, page.weight,
-        page.description, page.is_listed, page.is_rendered, page.title_from_heading, terms,
-        page.aliases, page.reading_minutes,
+        page.source, page.lang, page.url, page.title, page.date, page.lastmod, page.draft,
+        page.weight, page.description, page.is_listed, page.is_rendered, page.title_from_heading,
+        terms, page.aliases, page.reading_minutes,
     )  # fmt: skip
 
 
@@ -34,11 +36,11 @@ class SiteKeys:
     """Digests computed once per build, shared by every output's key."""
 
     site: str
-    """The skeleton of every page and section, and the config."""
+    """The skeleton of every page and section, the config and the language."""
     everything: str
     """Every page's text (for outputs that may show any page)."""
     config: str
-    """The config alone."""
+    """The config and the language alone."""
     pages: dict[int, str]
     """id(page) → digest of its skeleton and text."""
 
@@ -48,7 +50,8 @@ def site_keys(site: Site) -> SiteKeys:
     skeletons = {id(p): repr(_skeleton(p)) for p in site.pages}
     sections = tuple((s.path, s.title, s.url, s.description, s.html) for s in site.sections)
     home = site.home.digest if site.home else ""
-    config = repr(site.config)
+    # The language and where its home is (both decide every URL), beside its own config.
+    config = repr((site.config, site.language, site.home_url, site.languages))
     return SiteKeys(
         site=_digest(config, tuple(skeletons.values()), sections, home),
         everything=_digest(tuple(p.digest for p in site.pages)),
@@ -68,7 +71,7 @@ def output_key(output: TemplateOutput, keys: SiteKeys, *, template_fp: str) -> s
     shape = (pager.number, pager.total) if pager is not None else ()
     return _digest(
         template_fp, output.templates, keys.site, ctx.get("kind"), ctx.get("url"), own,
-        everything, items, shape, ctx.get("target"), ctx.get("title"),
+        everything, items, shape, ctx.get("target"), ctx.get("title"), ctx.get("translations"),
     )  # fmt: skip
 
 

@@ -14,6 +14,7 @@ from blog.build import page_settings
 from blog.config import load_config
 from blog.content import Content, Inclusion, exclusion_reason, load_content
 from blog.errors import Diagnostics
+from blog.languages import content_languages
 from blog.model import Page
 
 Status = Literal["published", "draft", "future", "expired"]
@@ -42,7 +43,7 @@ def content_rows(root: Path, now: datetime) -> tuple[list[Row], Diagnostics]:
     everything = Inclusion(drafts=True, future=True, expired=True)
     content = load_content(
         config.content_dir, page_settings(config), diag, now=now, inclusion=everything,
-        ignore=config.ignore_files,
+        ignore=config.ignore_files, languages=content_languages(config),
     )  # fmt: skip
     rows = []
     for page in content.pages:

@@ -56,13 +56,15 @@ class Page:
     """One content file, loaded and rendered."""
 
     source: PurePosixPath
-    """Path relative to ``content/``."""
+    """Path relative to ``content/``, without a language suffix (``post.fr.md`` → ``post.md``)."""
     file_path: Path
     """Absolute path of the source file (for diagnostics)."""
     section: str | None
     """First folder under ``content/``; None for top-level pages."""
     kind: Kind = "page"
     """``page`` for regular pages; ``section`` or ``home`` for ``_index.md`` files."""
+    lang: str = ""
+    """Language code in a multilingual site (``fr`` for ``post.fr.md``); empty otherwise."""
     title: str
     """The page title."""
     title_from_heading: bool = False
@@ -212,6 +214,20 @@ class Pager:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Translation:
+    """One language's version of a page or list (hreflang links, the language switcher)."""
+
+    lang: str
+    """Language code (``fr``)."""
+    name: str
+    """Language name as configured (``Français``), else the code in title case (``Fr``)."""
+    url: str
+    """Site-relative URL of that version."""
+    direction: str = "ltr"
+    """``ltr`` or ``rtl``."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SourceFile:
     """A static or bundle file to copy into the output."""
 
@@ -232,4 +248,5 @@ __all__ = [
     "Term",
     "TermRef",
     "TocEntry",
+    "Translation",
 ]

@@ -13,6 +13,7 @@ from blog.front_matter import FrontMatter, parse_front_matter
 from blog.markdown import MarkdownOptions, Rendered, render
 from blog.meta import PageMeta, read_meta
 from blog.model import Kind, Page, TermRef
+from blog.shortcodes import ShortcodeSettings, expand_shortcodes, finish_rendered
 from blog.urls import default_page_url, expand_permalink, normalize_url, term_slug, urlize
 
 
@@ -30,6 +31,10 @@ class PageSettings:
     """Section → page permalink pattern."""
     term_permalinks: Mapping[str, str] = field(default_factory=dict)
     """Taxonomy → term permalink pattern."""
+    shortcodes: ShortcodeSettings = field(default_factory=ShortcodeSettings)
+    """The site's shortcode templates and params."""
+    math: bool = False
+    """Site ``params.math``: typeset math on every page (else a page's ``math: true``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,8 +67,19 @@ def load_page(
         fm, path=file_path, timezone=settings.timezone, taxonomies=settings.taxonomies
     )
     diags = list(fm_diags) + list(meta_diags)
-    rendered = render(
-        fm.body, options=settings.markdown, path=file_path, line_offset=fm.body_line_offset
+    expanded = expand_shortcodes(
+        fm.body, settings=settings.shortcodes, markdown=settings.markdown, path=file_path,
+        line_offset=fm.body_line_offset, title=meta.title or "", params=meta.params,
+    )  # fmt: skip
+    rendered = finish_rendered(
+        expanded,
+        render(
+            expanded.text,
+            options=settings.markdown,
+            path=file_path,
+            line_offset=fm.body_line_offset,
+            math=settings.math or bool(meta.params.get("math")),
+        ),
     )
     diags.extend(rendered.diagnostics)
     if any(d.severity == "error" for d in diags):

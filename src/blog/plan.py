@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, TypedDict
 
+from blog.config import Config
 from blog.feeds import (
     FeedItem,
     page_items,
@@ -17,7 +18,8 @@ from blog.feeds import (
     render_search_index,
     render_sitemap,
 )
-from blog.model import Kind, Page, Pager, Section, Taxonomy, Term
+from blog.languages import translation_key
+from blog.model import Kind, Page, Pager, Section, Taxonomy, Term, Translation
 from blog.site import Site, date_key
 from blog.urls import output_path, pager_url
 
@@ -26,6 +28,7 @@ class Context(TypedDict, total=False):
     """What a template sees; every kind sets the keys that apply to it (rest are None)."""
 
     site: Site
+    config: Config
     kind: Kind | str
     url: str
     title: str
@@ -42,6 +45,7 @@ class Context(TypedDict, total=False):
     feed_url: str | None
     target: str
     terms: tuple[Term, ...]
+    translations: tuple[Translation, ...]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,6 +101,7 @@ def base_context(site: Site, kind: str, url: str, title: str) -> Context:
     """Return a context with every key present (so StrictUndefined catches only typos)."""
     return Context(
         site=site,
+        config=site.config,
         kind=kind,
         url=url,
         title=title,
@@ -113,6 +118,7 @@ def base_context(site: Site, kind: str, url: str, title: str) -> Context:
         feed_url=None,
         target="",
         terms=(),
+        translations=(),
     )
 
 
@@ -147,6 +153,7 @@ def plan_pages(site: Site) -> list[Output]:
         ctx["next_page"] = older
         ctx["related"] = site.related(page)
         ctx["breadcrumbs"] = breadcrumbs(site, page.url)
+        ctx["translations"] = site.translations(translation_key(page))
         templates = (f"{page.layout}.html",) if page.layout else ()
         outputs.append(
             TemplateOutput(
@@ -158,7 +165,7 @@ def plan_pages(site: Site) -> list[Output]:
 
 def breadcrumbs(site: Site, url: str) -> tuple[tuple[str, str], ...]:
     """Return (title, url) for each section above ``url`` (home first)."""
-    crumbs: list[tuple[str, str]] = [("Home", "/")]
+    crumbs: list[tuple[str, str]] = [("Home", site.home_url)]
     by_url = {s.url: s for s in site.sections}
     parts = url.strip("/").split("/")
     for i in range(1, len(parts)):
@@ -179,12 +186,18 @@ def plan_list(
         ctx["pager"] = pager
         ctx["feed_url"] = url + "index.xml"
         ctx["breadcrumbs"] = breadcrumbs(site, url)
+        ctx["translations"] = site.translations(list_key(site, url))
         ctx.update(extra)  # type: ignore[typeddict-item]
         outputs.append(
             TemplateOutput(path=output_path(pager.url), templates=(template,), context=ctx)
         )
     outputs.append(redirect(site, url + "page/1/", url))
     return outputs
+
+
+def list_key(site: Site, url: str) -> str:
+    """Return the translation key of a list page: its URL without the language's prefix."""
+    return "list:/" + url[len(site.home_url) :]
 
 
 def redirect(site: Site, from_url: str, to_url: str) -> TemplateOutput:
@@ -197,7 +210,7 @@ def redirect(site: Site, from_url: str, to_url: str) -> TemplateOutput:
 def plan_lists(site: Site) -> list[Output]:
     """Return home, section, taxonomy and term outputs."""
     home_title = site.home.title if site.home else site.config.title
-    outputs = plan_list(site, "home", "/", home_title, site.home_pages)
+    outputs = plan_list(site, "home", site.home_url, home_title, site.home_pages)
     for section in site.sections:
         outputs += plan_list(
             site,
@@ -238,6 +251,7 @@ def plan_taxonomy(site: Site, taxonomy: Taxonomy) -> list[Output]:
         )
         ctx["feed_url"] = taxonomy.url + "index.xml"
         ctx["breadcrumbs"] = breadcrumbs(site, taxonomy.url)
+        ctx["translations"] = site.translations(list_key(site, taxonomy.url))
         outputs.append(
             TemplateOutput(path=output_path(url), templates=("taxonomy.html",), context=ctx)
         )
@@ -252,8 +266,9 @@ def plan_aliases(site: Site) -> list[Output]:
 
 def plan_special(site: Site) -> list[Output]:
     """Return the 404 page."""
-    ctx = base_context(site, "404", "/404.html", "Page not found")
-    return [TemplateOutput(path=PurePosixPath("404.html"), templates=("404.html",), context=ctx)]
+    url = site.home_url + "404.html"
+    ctx = base_context(site, "404", url, "Page not found")
+    return [TemplateOutput(path=output_path(url), templates=("404.html",), context=ctx)]
 
 
 def plan_feeds(site: Site) -> list[Output]:
@@ -261,26 +276,37 @@ def plan_feeds(site: Site) -> list[Output]:
 
     Each is a LazyOutput: made only when the pages it shows changed (see fingerprints.py).
     """
-    cfg = site.config
-    outputs: list[Output] = [_feed(site, "/", cfg.title, site.home_pages)]
+    cfg, home = site.config, site.home_url
+    outputs: list[Output] = [_feed(site, home, cfg.title, site.home_pages)]
     for section in site.sections:
         outputs.append(_feed(site, section.url, section.title, section.regular_pages))
     for taxonomy in site.taxonomies:
         outputs.append(_taxonomy_feed(site, taxonomy))
         outputs.extend(_feed(site, t.url, t.name, t.pages) for t in taxonomy.terms)
-    outputs.append(_lazy("sitemap.xml", site.pages, lambda: _sitemap(site)))
-    if cfg.enable_robots_txt:
+    outputs.append(_lazy(sitemap_url(site), site.pages, lambda: _sitemap(site)))
+    if cfg.enable_robots_txt and not site.languages:  # multilingual: one, beside the index
         outputs.append(DataOutput(path=PurePosixPath("robots.txt"), data=render_robots(cfg)))
-    outputs.append(_lazy("index.json", site.pages, lambda: render_search_index(cfg, site.pages)))
+    search = home + "index.json"
+    outputs.append(_lazy(search, site.pages, lambda: render_search_index(cfg, site.pages)))
     if "llms" in cfg.home_outputs:
-        outputs.append(
-            _lazy("llms.txt", site.home_pages, lambda: render_llms_txt(cfg, site.home_pages))
-        )
+        llms = home + "llms.txt"
+        outputs.append(_lazy(llms, site.home_pages, lambda: render_llms_txt(cfg, site.home_pages)))
     return outputs
 
 
-def _lazy(path: str, pages: tuple[Page, ...], make: Callable[[], bytes]) -> LazyOutput:
-    return LazyOutput(path=PurePosixPath(path), pages=pages, make=make)
+def sitemap_url(site: Site) -> str:
+    """Return where a site's sitemap goes: ``/sitemap.xml``, or ``/fr/sitemap.xml`` (Hugo).
+
+    With several languages each one's sitemap is in its folder, the default language's too,
+    and ``/sitemap.xml`` is the index of them.
+    """
+    return f"/{site.language.code}/sitemap.xml" if site.languages else "/sitemap.xml"
+
+
+def _lazy(
+    url: str, pages: tuple[Page, ...], make: Callable[[], bytes], label: str = ""
+) -> LazyOutput:
+    return LazyOutput(path=output_path(url), pages=pages, make=make, label=label)
 
 
 def _feed(site: Site, url: str, title: str, pages: tuple[Page, ...]) -> LazyOutput:
@@ -317,7 +343,7 @@ def _newest_date(pages: tuple[Page, ...]) -> datetime | None:
 def _sitemap(site: Site) -> bytes:
     entries: list[tuple[str, datetime | None]] = []
     newest = max((p.lastmod for p in site.pages if p.lastmod), default=None)
-    entries.append(("/", newest))
+    entries.append((site.home_url, newest))
     entries.extend((p.url, p.lastmod) for p in site.pages if p.is_rendered)
     entries.extend((s.url, _newest(s.regular_pages)) for s in site.sections)
     for taxonomy in site.taxonomies:

@@ -30,6 +30,7 @@ from urllib.parse import parse_qs, quote, unquote
 from blog.build import BuildOptions, BuildResult, build
 from blog.cache import BuildCache
 from blog.config import load_config
+from blog.configfile import CONFIG_NAMES
 from blog.content import Inclusion
 from blog.errors import BlogError, Diagnostics, format_diagnostic
 from blog.livestate import LiveState
@@ -325,7 +326,9 @@ class DevServer:
         if result.ok and self.options.navigate:
             url = edited_page_url(result, rebuild.changed)
             navigate = self.state.base_path.rstrip("/") + url if url else None
-        if result.ok and self.root / "config.yaml" in rebuild.changed:
+        if result.ok and any(
+            p.parent == self.root and p.name in CONFIG_NAMES for p in rebuild.changed
+        ):
             self._reload_base_path()
         errors = "\n".join(
             format_diagnostic(d, result.root) for d in result.diagnostics if d.severity == "error"

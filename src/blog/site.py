@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
-from blog.config import Config
+from blog.config import Config, Language
 from blog.content import Content
 from blog.errors import Diagnostics
 from blog.links import resolve_links
-from blog.model import Page, Section, SourceFile, Taxonomy, Term
+from blog.model import Page, Section, SourceFile, Taxonomy, Term, Translation
 from blog.urls import default_page_url, output_path, urlize
 
 _EPOCH = datetime(1, 1, 1, tzinfo=UTC)
@@ -44,6 +44,14 @@ class Site:
     """Source → (newer, older) page in its section."""
     related_map: Mapping[PurePosixPath, tuple[Page, ...]] = field(default_factory=dict)
     """Source → related pages."""
+    language: Language = field(default_factory=lambda: Language(code="en"))
+    """The language of this site (a multilingual build has one site per language)."""
+    home_url: str = "/"
+    """URL of the home page: ``/``, or ``/fr/`` for a language in a subfolder."""
+    languages: tuple[Language, ...] = ()
+    """Every language of the build, by weight (one site each); empty with one language."""
+    translation_map: Mapping[str, tuple[Translation, ...]] = field(default_factory=dict)
+    """Translation key → every language's version (see ``multilingual.py``)."""
 
     def section(self, path: str) -> Section | None:
         """Return the section at a content folder path."""
@@ -56,6 +64,22 @@ class Site:
     def related(self, page: Page) -> tuple[Page, ...]:
         """Return pages sharing the most terms with ``page`` (ties: newest first)."""
         return self.related_map.get(page.source, ())
+
+    def translations(self, key: str) -> tuple[Translation, ...]:
+        """Return every language's version of the page or list of ``key``, this one included.
+
+        Empty when there is no other version (nothing to link to).
+        """
+        found = self.translation_map.get(key, ())
+        return found if len(found) > 1 else ()
+
+    def switcher(self, translations: tuple[Translation, ...]) -> tuple[Translation, ...]:
+        """Return a link to each other language: this page's version there, else its home."""
+        if not self.languages:
+            return ()
+        versions = {t.lang: t for t in translations}
+        homes = self.translation_map.get("list:/", ())
+        return tuple(versions.get(h.lang, h) for h in homes if h.lang != self.language.code)
 
 
 RELATED_LIMIT = 5
@@ -113,19 +137,35 @@ def date_key(page: Page) -> tuple[float, str]:
     return (-(page.date or _EPOCH).timestamp(), page.source.as_posix())
 
 
-def assemble(config: Config, content: Content, diag: Diagnostics) -> Site:
-    """Build the site's sections and taxonomies and check URL collisions."""
+def assemble(
+    config: Config,
+    content: Content,
+    diag: Diagnostics,
+    *,
+    language: Language | None = None,
+    home_url: str = "/",
+    loose_files: bool = True,
+) -> Site:
+    """Build the site's sections and taxonomies and check URL collisions.
+
+    A multilingual build assembles one site per language (``multilingual.py``): ``content``
+    then holds that language's pages, ``home_url`` is its home (``/fr/``) and only one of
+    the sites publishes the content files that belong to no bundle (``loose_files``).
+    """
     pages = resolve_links(tuple(sorted(content.pages, key=sort_key)), config.base_path, diag)
     branches = {_folder(p.source): p for p in content.branches}
     listed = tuple(p for p in pages if p.is_listed)
-    sections = _sections(listed, branches)
+    sections = _sections(listed, branches, home_url)
     home_pages = _home_pages(config, listed)
     taxonomies = tuple(
-        _taxonomy(config, singular, plural, listed, diag) for singular, plural in config.taxonomies
+        _taxonomy(singular, plural, listed, diag, home_url)
+        for singular, plural in config.taxonomies
     )
     unpublished = tuple(page for page, _ in content.excluded if page.is_bundle)
-    files = _place_bundle_files(pages, content.files, unpublished)
+    files = _place_bundle_files(pages, content.files, unpublished, loose_files)
     site = Site(
+        language=language or Language(code=config.default_language),
+        home_url=home_url,
         by_path={s.path: s for s in sections},
         neighbour_map=_neighbour_map(sections),
         related_map=_related_map(listed, taxonomies),
@@ -159,7 +199,9 @@ def _section_of(page: Page, section_paths: set[str]) -> str | None:
     return None
 
 
-def _sections(pages: tuple[Page, ...], branches: dict[str, Page]) -> tuple[Section, ...]:
+def _sections(
+    pages: tuple[Page, ...], branches: dict[str, Page], home_url: str
+) -> tuple[Section, ...]:
     paths = {p.section for p in pages if p.section} | {b for b in branches if b}
     paths |= {b.split("/")[0] for b in branches if b}
     direct: dict[str, list[Page]] = defaultdict(list)
@@ -182,7 +224,7 @@ def _sections(pages: tuple[Page, ...], branches: dict[str, Page]) -> tuple[Secti
                 title=branch.title if branch else path.rsplit("/", 1)[-1].title(),
                 url=branch.url
                 if branch
-                else default_page_url(PurePosixPath(path, "_index.md"), None),
+                else home_url + default_page_url(PurePosixPath(path, "_index.md"), None)[1:],
                 description=branch.description if branch else "",
                 html=branch.html if branch else "",
                 params=branch.params if branch else {},
@@ -218,7 +260,7 @@ def _home_pages(config: Config, pages: tuple[Page, ...]) -> tuple[Page, ...]:
 
 
 def _taxonomy(
-    config: Config, singular: str, plural: str, pages: tuple[Page, ...], diag: Diagnostics
+    singular: str, plural: str, pages: tuple[Page, ...], diag: Diagnostics, home_url: str
 ) -> Taxonomy:
     by_slug: dict[str, list[Page]] = defaultdict(list)
     spellings: dict[str, dict[str, list[Page]]] = defaultdict(lambda: defaultdict(list))
@@ -237,7 +279,8 @@ def _taxonomy(
             Term(taxonomy=plural, name=shown, slug=slug, url=ref.url, pages=tuple(term_pages))
         )
     terms.sort(key=lambda t: (t.name.lower(), t.slug))
-    return Taxonomy(name=plural, singular=singular, url=f"/{urlize(plural)}/", terms=tuple(terms))
+    url = f"{home_url}{urlize(plural)}/"
+    return Taxonomy(name=plural, singular=singular, url=url, terms=tuple(terms))
 
 
 def _warn_spellings(
@@ -257,12 +300,16 @@ def _warn_spellings(
 
 
 def _place_bundle_files(
-    pages: tuple[Page, ...], files: Iterable[SourceFile], unpublished: tuple[Page, ...]
+    pages: tuple[Page, ...],
+    files: Iterable[SourceFile],
+    unpublished: tuple[Page, ...],
+    loose_files: bool = True,
 ) -> tuple[SourceFile, ...]:
     """Put each leaf bundle's resources beside its page; other files keep their path.
 
     ``files`` arrive with ``output`` set to their path relative to ``content/``. Resources
-    of bundles left out of the build (drafts, future, expired) are not published either.
+    of bundles left out of the build (drafts, future, expired) are not published either;
+    files of no bundle only when ``loose_files``.
     """
     bundles = {p.source.parent.as_posix() + "/": p for p in pages if p.is_bundle}
     hidden = tuple(p.source.parent.as_posix() + "/" for p in unpublished)
@@ -272,6 +319,8 @@ def _place_bundle_files(
         if rel.startswith(hidden):
             continue
         owner = next((p for folder, p in bundles.items() if rel.startswith(folder)), None)
+        if owner is None and not loose_files:
+            continue
         if owner is None:
             # Hugo lower-cases the folders of published content files.
             target = PurePosixPath(*[p.lower() for p in f.output.parent.parts], f.output.name)
@@ -296,7 +345,7 @@ def check_collisions(site: Site, diag: Diagnostics) -> None:
         claims[output_path(tax.url).as_posix()].append(f"taxonomy {tax.name}")
         for term in tax.terms:
             claims[output_path(term.url).as_posix()].append(f"{tax.singular} '{term.name}'")
-    claims["index.html"].append("home page")
+    claims[output_path(site.home_url).as_posix()].append("home page")
     by_source = {p.source.as_posix(): p for p in site.pages}
     for path, sources in sorted(claims.items()):
         if len(sources) < 2:

@@ -21,6 +21,7 @@ from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
 from blog.build import BuildOptions, BuildResult, BuildStats, build
+from blog.configfile import CONFIG_NAMES
 from blog.content import is_ignored
 from blog.errors import Diagnostic
 from blog.templates import THEME_DIR
@@ -111,8 +112,8 @@ class SourceWatcher(FileSystemEventHandler):
             self._changed.notify_all()
 
     def _is_relevant(self, path: Path) -> bool:
-        if path == self.root / "config.yaml":
-            return True
+        if path.parent == self.root and path.name in CONFIG_NAMES:
+            return True  # config.yaml, hugo.toml, … (a new one may take over)
         for base in self._bases:
             if path == base:
                 return True

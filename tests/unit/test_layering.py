@@ -10,15 +10,17 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "blog"
 
 OWNERS = {
-    "markdown_it": {"markdown", "headings", "highlight"},
-    "mdit_py_plugins": {"markdown", "headings", "highlight"},
+    "markdown_it": {"markdown", "headings", "highlight", "mathml", "emojify"},
+    "mdit_py_plugins": {"markdown", "headings", "highlight", "mathml"},
     "pygments": {"markdown", "highlight"},
-    "jinja2": {"templates"},
-    "markupsafe": {"templates"},
-    "yaml": {"config", "front_matter"},
+    "jinja2": {"templates", "shortcode_templates"},
+    "markupsafe": {"templates", "shortcode_templates"},
+    "yaml": {"configfile", "front_matter"},
     "frontmatter": {"front_matter"},
     "watchdog": {"watch"},
     "click": {"cli", "errors"},
+    "latex2mathml": {"mathml"},
+    "emoji": {"emojify"},
 }
 LEAVES = {"model", "errors", "urls"}
 
