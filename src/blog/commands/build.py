@@ -98,8 +98,8 @@ def report(result: BuildResult, out: Console, *, strict: bool = False) -> None:
         return
     s = result.stats
     out.echo(
-        f"built {s.pages} pages, {s.outputs} files ({s.written} written, {s.unchanged} "
-        f"unchanged, {s.removed} removed) in {s.seconds:.2f}s, {warnings} "
+        f"built {s.pages} page{'s' * (s.pages != 1)}, {s.outputs} files ({s.written} written, "
+        f"{s.unchanged} unchanged, {s.removed} removed) in {s.seconds:.2f}s, {warnings} "
         f"warning{'s' * (warnings != 1)} → {_shown(result.out_dir)}"
     )
 
