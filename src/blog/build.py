@@ -141,24 +141,7 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
     check_templates(env, diag)
     settings = page_settings(config)
     cache.begin(settings, root)
-    content = load_content(
-        config.content_dir,
-        settings,
-        diag,
-        now=now,
-        inclusion=options.inclusion,
-        cache=cache,
-        ignore=config.ignore_files,
-        progress=options.progress,
-        languages=content_languages(config),
-    )
-    if config.enable_git_info:
-        dates = git_lastmods(config.content_dir, diag)
-        content = replace(
-            content,
-            pages=with_git_lastmod(content.pages, dates),
-            branches=with_git_lastmod(content.branches, dates),
-        )
+    content = _load(config, settings, cache, diag, now, options)
     result = BuildResult(
         ok=False,
         root=root,
@@ -186,6 +169,37 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
             stats={"pages": stats.pages, "outputs": stats.outputs},
         )
     return result
+
+
+def _load(
+    config: Config,
+    settings: PageSettings,
+    cache: BuildCache,
+    diag: Diagnostics,
+    now: datetime,
+    options: BuildOptions,
+) -> Content:
+    """Load the content, then date pages from git when the site asks for it."""
+    content = load_content(
+        config.content_dir,
+        settings,
+        diag,
+        now=now,
+        inclusion=options.inclusion,
+        cache=cache,
+        ignore=config.ignore_files,
+        progress=options.progress,
+        languages=content_languages(config),
+    )
+    if not config.enable_git_info:
+        return content
+    # After the cache: a page's git date changes without its text changing.
+    dates = git_lastmods(config.content_dir, diag)
+    return replace(
+        content,
+        pages=with_git_lastmod(content.pages, dates),
+        branches=with_git_lastmod(content.branches, dates),
+    )
 
 
 def _quick_key(root: Path, config: Config, out_dir: Path, options: BuildOptions) -> str | None:

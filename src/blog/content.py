@@ -13,7 +13,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from blog.cache import BuildCache, digest
-from blog.errors import Diagnostic, Diagnostics
+from blog.errors import Diagnostic, Diagnostics, Severity
 from blog.languages import ContentLanguages, looks_like_translation
 from blog.model import Page, SourceFile
 from blog.pages import LoadedPage, PageSettings
@@ -72,7 +72,7 @@ def walk_content(content_dir: Path) -> list[Path]:
     return found
 
 
-def unusable(path: Path) -> tuple[str, str] | None:
+def unusable(path: Path) -> tuple[Severity, str] | None:
     """Return (severity, problem) for a file that cannot be used as content, else None.
 
     A FIFO, socket or device would block or mislead a read: it is skipped with a warning; a
@@ -178,15 +178,10 @@ def load_content(
         if progress is not None:
             progress("reading", done, len(paths))
         rel = PurePosixPath(path.relative_to(content_dir).as_posix())
-        problem = unusable(path)
         if any(p.search(rel.as_posix()) for p in patterns):
             found.skipped.append((rel, "matches ignoreFiles in the config"))
-        elif problem is not None:
-            severity, message = problem
-            found.skipped.append((rel, message))
-            hint = "fix or remove it" if severity == "error" else "remove it from content/"
-            report = diag.error if severity == "error" else diag.warning
-            report(message, path=path, hint=hint)
+        elif _report_unusable(path, rel, found, diag):
+            continue
         elif path.suffix.lower() not in (".md", ".markdown"):
             found.files.append(SourceFile(source=path, output=rel))
         else:
@@ -204,6 +199,18 @@ def load_content(
         excluded=tuple(found.excluded),
         skipped=tuple(found.skipped),
     )
+
+
+def _report_unusable(path: Path, rel: PurePosixPath, found: _Found, diag: Diagnostics) -> bool:
+    """Report a file that cannot be content (see ``unusable``); True when it was one."""
+    problem = unusable(path)
+    if problem is None:
+        return False
+    severity, message = problem
+    found.skipped.append((rel, message))
+    hint = "fix or remove it" if severity == "error" else "remove it from content/"
+    diag.add(severity, message, path=path, hint=hint)
+    return True
 
 
 class _Markdown(NamedTuple):

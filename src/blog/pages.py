@@ -67,20 +67,7 @@ def load_page(
         fm, path=file_path, timezone=settings.timezone, taxonomies=settings.taxonomies
     )
     diags = list(fm_diags) + list(meta_diags)
-    expanded = expand_shortcodes(
-        fm.body, settings=settings.shortcodes, markdown=settings.markdown, path=file_path,
-        line_offset=fm.body_line_offset, title=meta.title or "", params=meta.params,
-    )  # fmt: skip
-    rendered = finish_rendered(
-        expanded,
-        render(
-            expanded.text,
-            options=settings.markdown,
-            path=file_path,
-            line_offset=fm.body_line_offset,
-            math=settings.math or bool(meta.params.get("math")),
-        ),
-    )
+    rendered = _render_body(fm, meta, file_path, settings)
     diags.extend(rendered.diagnostics)
     if any(d.severity == "error" for d in diags):
         return LoadedPage(page=None, diagnostics=tuple(diags))
@@ -120,6 +107,26 @@ def load_page(
         is_listed=meta.build_list,
     )
     return LoadedPage(page=page, diagnostics=tuple(diags))
+
+
+def _render_body(
+    fm: FrontMatter, meta: PageMeta, file_path: Path, settings: PageSettings
+) -> Rendered:
+    """Expand the shortcodes, render the Markdown, and put the shortcodes' HTML in place."""
+    expanded = expand_shortcodes(
+        fm.body, settings=settings.shortcodes, markdown=settings.markdown, path=file_path,
+        line_offset=fm.body_line_offset, title=meta.title or "", params=meta.params,
+    )  # fmt: skip
+    return finish_rendered(
+        expanded,
+        render(
+            expanded.text,
+            options=settings.markdown,
+            path=file_path,
+            line_offset=fm.body_line_offset,
+            math=settings.math or bool(meta.params.get("math")),
+        ),
+    )
 
 
 def alias_url(alias: str, page_url: str) -> str:
