@@ -27,12 +27,11 @@ from blog.site import Site
 from blog.templates import (
     THEME_DIR,
     Environment,
-    TemplateFailure,
     check_templates,
     make_environment,
-    render_template,
     template_fingerprint,
 )
+from blog.workers import render_templates
 from blog.writer import KEEP, Keep, StaleOutput, write_site
 
 log = logging.getLogger(__name__)
@@ -347,8 +346,10 @@ def static_outputs(sites: tuple[Site, ...]) -> list[Output]:
         if f.output in found:
             continue  # a static file of the same path wins, as in Hugo
         found[f.output] = CopyOutput(path=f.output, source=f.source)
-    css = highlight_css(config.highlight_style, config.highlight_dark_style).encode()
-    extras = [DataOutput(path=PurePosixPath("css/syntax.css"), data=css)]
+    extras: list[Output] = []
+    if PurePosixPath("css/syntax.css") not in found:  # a site's own stylesheet wins
+        css = highlight_css(config.highlight_style, config.highlight_dark_style).encode()
+        extras.append(DataOutput(path=PurePosixPath("css/syntax.css"), data=css))
     extras.append(DataOutput(path=PurePosixPath(".nojekyll"), data=b""))
     if config.cname:
         extras.append(DataOutput(path=PurePosixPath("CNAME"), data=config.cname.encode() + b"\n"))
@@ -367,12 +368,13 @@ def render_outputs(
     Returns the files and how many templates were rendered.
     """
     files: dict[PurePosixPath, bytes | Path | Keep] = {}
-    failures = rendered = 0
+    generated = {o.path for o in outputs if not isinstance(o, CopyOutput)}
+    pending: list[TemplateOutput] = []
     for done, output in enumerate(outputs, start=1):
         if progress is not None:
             progress("rendering", done, len(outputs))
         if isinstance(output, CopyOutput):
-            if output.path in files:
+            if output.path in generated or output.path in files:
                 diag.error(
                     f"{output.source.name} would overwrite the generated /{output.path}",
                     path=output.source,
@@ -387,13 +389,9 @@ def render_outputs(
         elif isinstance(output, LazyOutput):
             files[output.path] = output.make()
         else:
-            try:
-                text = render_template(env, output.templates, output.context, diag)
-            except TemplateFailure:
-                failures += 1
-                if failures >= 20:
-                    break
-                continue
-            rendered += 1
-            files[output.path] = text.encode()
-    return files, rendered
+            pending.append(output)
+    texts = render_templates(env, pending, diag)
+    for output, text in zip(pending, texts, strict=True):
+        if text is not None:
+            files[output.path] = text
+    return files, sum(1 for text in texts if text is not None)

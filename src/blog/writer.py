@@ -200,7 +200,7 @@ def _update_tree(
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
         _replace(target, live / rel, data, is_live_same=live_digests.get(rel) == wanted[rel])
-    manifest = {"blog": 1, "files": wanted}
+    manifest = {"blog": 1, "files": dict(sorted(wanted.items()))}
     (tree / MARKER).write_text(json.dumps(manifest, separators=(",", ":")), encoding="utf-8")
 
 
