@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import datetime
+from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import quote, unquote, urlsplit
 
@@ -192,19 +194,31 @@ def _scheme(url: str) -> str:
         return "?"
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _is_absolute(url: str) -> bool:
+    """Whether a URL names a scheme or a host (``https:``, ``mailto:``, ``//host``)."""
+    return url.startswith("//") or (not url.startswith("/") and bool(_SCHEME.match(url)))
+
+
 def rel_url(url: str, base_path: str) -> str:
     """Return a site-relative URL under the base path, percent-encoded (Hugo's RelPermalink)."""
-    if urlsplit(url).scheme or url.startswith("//"):
-        return url
-    if url.startswith("#"):
+    if url.startswith("#") or _is_absolute(url):
         return url
     joined = base_path.rstrip("/") + "/" + url.lstrip("/")
     return quote(joined, safe=_URL_SAFE)
 
 
+@lru_cache(maxsize=8)
+def _origin_and_path(base_url: str) -> tuple[str, str]:
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}", parts.path or "/"
+
+
 def abs_url(url: str, base_url: str) -> str:
     """Return an absolute URL for a site-relative one (Hugo's Permalink)."""
-    if urlsplit(url).scheme or url.startswith("//"):
+    if _is_absolute(url):
         return url
-    parts = urlsplit(base_url)
-    return f"{parts.scheme}://{parts.netloc}{rel_url(url, parts.path or '/')}"
+    origin, path = _origin_and_path(base_url)
+    return origin + rel_url(url, path)
