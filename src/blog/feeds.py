@@ -101,26 +101,26 @@ def _rss_item(channel: ET.Element, config: Config, entry: FeedItem) -> None:
 
 def render_sitemap(config: Config, entries: Sequence[tuple[str, datetime | None]]) -> bytes:
     """Return ``sitemap.xml`` for (site-relative URL, last modified) entries."""
-    ET.register_namespace("", SITEMAP_NS)
-    urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
-    for url, lastmod in entries:
-        node = ET.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
-        ET.SubElement(node, f"{{{SITEMAP_NS}}}loc").text = abs_url(url, config.base_url)
-        if lastmod is not None:
-            ET.SubElement(node, f"{{{SITEMAP_NS}}}lastmod").text = lastmod.isoformat()
-    return _xml_bytes(urlset)
+    return _sitemap_xml(config, "urlset", "url", entries)
 
 
 def render_sitemap_index(config: Config, entries: Sequence[tuple[str, datetime | None]]) -> bytes:
     """Return the ``sitemapindex`` of a multilingual site: (sitemap URL, last change) entries."""
+    return _sitemap_xml(config, "sitemapindex", "sitemap", entries)
+
+
+def _sitemap_xml(
+    config: Config, root_tag: str, entry_tag: str, entries: Sequence[tuple[str, datetime | None]]
+) -> bytes:
+    """Return a sitemaps.org document: ``<loc>`` and optional ``<lastmod>`` per entry."""
     ET.register_namespace("", SITEMAP_NS)
-    index = ET.Element(f"{{{SITEMAP_NS}}}sitemapindex")
+    root = ET.Element(f"{{{SITEMAP_NS}}}{root_tag}")
     for url, lastmod in entries:
-        node = ET.SubElement(index, f"{{{SITEMAP_NS}}}sitemap")
+        node = ET.SubElement(root, f"{{{SITEMAP_NS}}}{entry_tag}")
         ET.SubElement(node, f"{{{SITEMAP_NS}}}loc").text = abs_url(url, config.base_url)
         if lastmod is not None:
             ET.SubElement(node, f"{{{SITEMAP_NS}}}lastmod").text = lastmod.isoformat()
-    return _xml_bytes(index)
+    return _xml_bytes(root)
 
 
 def render_robots(config: Config) -> bytes:

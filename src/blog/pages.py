@@ -14,7 +14,14 @@ from blog.markdown import MarkdownOptions, Rendered, render
 from blog.meta import PageMeta, read_meta
 from blog.model import Kind, Page, TermRef
 from blog.shortcodes import ShortcodeSettings, expand_shortcodes, finish_rendered
-from blog.urls import default_page_url, expand_permalink, normalize_url, term_slug, urlize
+from blog.urls import (
+    base_name,
+    default_page_url,
+    expand_permalink,
+    normalize_url,
+    term_slug,
+    urlize,
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -85,7 +92,7 @@ def load_page(
         publish_date=meta.publish_date,
         expiry_date=meta.expiry_date,
         draft=meta.draft,
-        slug=meta.slug or _base_name(source),
+        slug=meta.slug or base_name(source),
         url=url,
         description=meta.description or "",
         summary=_summary(meta, rendered),
@@ -143,12 +150,6 @@ def _kind(source: PurePosixPath) -> Kind:
     return "section" if source.parent.parts else "home"
 
 
-def _base_name(source: PurePosixPath) -> str:
-    if source.name in ("index.md", "_index.md") and source.parent.parts:
-        return source.parent.name
-    return source.stem
-
-
 def _title(
     source: PurePosixPath,
     fm: FrontMatter,
@@ -176,13 +177,13 @@ def _title(
     diags.append(
         Diagnostic(
             severity="warning",
-            message=f'no title in front matter; using the file name "{_base_name(source)}"',
+            message=f'no title in front matter; using the file name "{base_name(source)}"',
             path=file_path,
             line=1,
             hint='add `title: "…"` to the front matter',
         )
     )
-    return _base_name(source), False
+    return base_name(source), False
 
 
 def _page_url(source: PurePosixPath, meta: PageMeta, title: str, settings: PageSettings) -> str:

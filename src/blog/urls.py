@@ -83,12 +83,12 @@ def default_page_url(source: PurePosixPath, slug: str | None) -> str:
         return "/" + "".join(p + "/" for p in parts if p)
     is_bundle = source.name == "index.md" and source.parent.parts
     folders = source.parent.parent.parts if is_bundle else source.parent.parts
-    leaf = slug if slug is not None else _base_name(source)
+    leaf = slug if slug is not None else base_name(source)
     parts = [urlize(p) for p in folders] + [urlize(leaf)]
     return "/" + "/".join(p for p in parts if p) + "/"
 
 
-def _base_name(source: PurePosixPath) -> str:
+def base_name(source: PurePosixPath) -> str:
     """Return the file name without extension, or the folder name of a bundle."""
     if source.stem in ("index", "_index") and source.parent.parts:
         return source.parent.name
@@ -105,7 +105,7 @@ def expand_permalink(
     date: datetime | None,
 ) -> str:
     """Expand a Hugo permalink pattern (``/:year/:month/:slug/``) for one page."""
-    base = _base_name(source)
+    base = base_name(source)
     tokens = {
         "year": f"{date.year:04d}" if date else "",
         "month": f"{date.month:02d}" if date else "",
