@@ -14,9 +14,11 @@ from blog.cache import BuildCache, load_cache, save_cache
 from blog.config import Config, find_config, load_config
 from blog.content import Content, Inclusion, Progress, load_content
 from blog.errors import Diagnostic, Diagnostics
-from blog.fingerprints import lazy_key, output_key, site_keys
+from blog.fingerprints import SiteKeys, lazy_key, output_key, site_keys
 from blog.gitinfo import git_head, git_lastmods, with_git_lastmod
+from blog.incremental import LastBuild, patch, remember
 from blog.languages import all_taxonomy_names, content_languages
+from blog.livewrite import write_in_place
 from blog.markdown import MarkdownOptions, highlight_css
 from blog.multilingual import assemble_sites, plan_sites
 from blog.pages import PageSettings
@@ -59,6 +61,12 @@ class BuildOptions:
     """Skip the build when no input changed since the last good one (``--explain``: no)."""
     progress: Progress | None = None
     """Told (stage, done, total) as the build goes."""
+    changed: tuple[Path, ...] | None = None
+    """The files changed since the last build (the serve loop's watcher); None: unknown.
+
+    With an in-memory ``cache`` holding the last build, a change of page bodies only is
+    patched into it (``incremental.py``) instead of running every stage.
+    """
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -126,6 +134,12 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
     """Build the site in ``root``; write nothing unless everything succeeded."""
     options = options or BuildOptions()
     started = time.perf_counter()
+    if options.cache is not None:
+        last, options.cache.last_build = options.cache.last_build, None
+        if isinstance(last, LastBuild) and options.changed is not None:
+            patched = _patch(root, last, options, started)
+            if patched is not None:
+                return patched
     diag = Diagnostics()
     config = load_config(root, diag, base_url=options.base_url)
     out_dir = options.out_dir or root / config.publish_dir
@@ -158,6 +172,11 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
         result.stats, seconds=seconds, cache_hits=cache.hits, markdown_rendered=cache.misses
     )
     result = replace(result, diagnostics=tuple(diag.items), stats=stats)
+    if result.ok and isinstance(cache.last_build, LastBuild):
+        valid_until = next_change(content, now)
+        cache.last_build = replace(
+            cache.last_build, diagnostics=result.diagnostics, valid_until=valid_until
+        )
     if result.ok and quick_key is not None:
         save_record(
             root,
@@ -168,6 +187,45 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
             stats={"pages": stats.pages, "outputs": stats.outputs},
         )
     return result
+
+
+def _patch(
+    root: Path, last: LastBuild, options: BuildOptions, started: float
+) -> BuildResult | None:
+    """Patch the last build for changed page bodies; None when it takes a full build."""
+    assert options.cache is not None and options.changed is not None
+    out_dir = options.out_dir or root / last.config.publish_dir
+    now = options.now or datetime.now(UTC)
+    if options.strict and last.diagnostics:
+        return None
+    patched = patch(last, options.changed, options.cache, now=now, inclusion=options.inclusion)
+    if patched is None:
+        return None
+    try:
+        report = write_in_place(out_dir, patched.files)
+    except (StaleOutput, OSError):
+        return None
+    for path, data in patched.files.items():
+        options.cache.outputs[path.as_posix()] = (patched.last.keys[path], len(data))
+    options.cache.last_build = patched.last
+    stats = BuildStats(
+        pages=len(patched.last.site.pages),
+        outputs=len(patched.last.outputs),
+        written=report.written,
+        unchanged=report.unchanged,
+        markdown_rendered=patched.misses,
+        cache_hits=len(options.changed) - patched.misses,
+        outputs_rendered=patched.rendered,
+        seconds=time.perf_counter() - started,
+    )
+    return BuildResult(
+        ok=True,
+        root=root,
+        out_dir=out_dir,
+        diagnostics=last.diagnostics,
+        stats=stats,
+        content=patched.last.content,
+    )
 
 
 def _load(
@@ -286,7 +344,7 @@ def _assemble_and_write(
         return result
     planned = plan_sites(sites)
     outputs = [o for _, site_outputs in planned for o in site_outputs] + static_outputs(sites)
-    keys = _output_keys(planned, template_fp)
+    keys, every_site_keys = _output_keys(planned, template_fp)
     files, rendered = render_outputs(
         env,
         outputs,
@@ -306,6 +364,20 @@ def _assemble_and_write(
     }
     if outputs_now != cache.outputs or cache.out_dir != str(result.out_dir):
         cache.out_dir, cache.outputs, cache.changed = str(result.out_dir), outputs_now, True
+    if options.cache is not None:  # the serve loop: keep what a patch starts from
+        cache.last_build = remember(
+            config=config,
+            settings=page_settings(config),
+            languages=content_languages(config),
+            templates=templates,
+            content=result.content,
+            sites=sites,
+            outputs=outputs,
+            keys=keys,
+            site_keys=every_site_keys[0] if len(every_site_keys) == 1 else None,
+            diagnostics=(),
+            valid_until=None,
+        )
     stats = BuildStats(
         pages=sum(len(site.pages) for site in sites),
         outputs=len(files),
@@ -319,16 +391,18 @@ def _assemble_and_write(
 
 def _output_keys(
     planned: list[tuple[Site, list[Output]]], template_fp: str
-) -> dict[PurePosixPath, str]:
+) -> tuple[dict[PurePosixPath, str], list[SiteKeys]]:
     found: dict[PurePosixPath, str] = {}
+    every: list[SiteKeys] = []
     for site, outputs in planned:
         keys = site_keys(site)
+        every.append(keys)
         for o in outputs:
             if isinstance(o, TemplateOutput):
                 found[o.path] = output_key(o, keys, template_fp=template_fp)
             elif isinstance(o, LazyOutput):
                 found[o.path] = lazy_key(o, keys)
-    return found
+    return found, every
 
 
 def static_outputs(sites: tuple[Site, ...]) -> list[Output]:

@@ -58,6 +58,8 @@ class BuildCache:
     """Whether anything differs from what was last saved."""
     environments: dict[str, tuple[str, Any]] = field(default_factory=dict)
     """Config → (templates fingerprint, environment): in memory only, compiled templates kept."""
+    last_build: Any = None
+    """The serve loop's last good build (``incremental.LastBuild``): in memory only."""
 
     def begin(self, settings: PageSettings, root: Path | None = None) -> None:
         """Start a build: drop everything when the settings changed; reset the counters."""
@@ -188,7 +190,7 @@ def save_cache(root: Path, cache: BuildCache) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_suffix(f".{os.getpid()}.tmp")
         with temp.open("wb") as handle:
-            kept = replace(cache, environments={})
+            kept = replace(cache, environments={}, last_build=None)
             state = {"version": (CACHE_VERSION, __version__), "cache": kept}
             _FastPickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(state)
         temp.replace(path)

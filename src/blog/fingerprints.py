@@ -79,3 +79,21 @@ def lazy_key(output: LazyOutput, keys: SiteKeys) -> str:
     """Return the key of a feed-like output: the config, its label and its pages' data."""
     pages = tuple(keys.pages.get(id(p)) or _digest(_skeleton(p), p.digest) for p in output.pages)
     return _digest(keys.config, output.path, output.label, pages)
+
+
+def patch_site_keys(keys: SiteKeys, site: Site, swapped: list[tuple[Page, Page]]) -> SiteKeys:
+    """Return the keys of ``site`` after (old, new) pages swapped bodies, skeletons unchanged.
+
+    The site key stays (no skeleton changed); only the swapped pages' own digests and the
+    digest of every page's text are made again.
+    """
+    pages = dict(keys.pages)
+    for old, new in swapped:
+        pages.pop(id(old), None)
+        pages[id(new)] = _digest(repr(_skeleton(new)), new.digest)
+    return SiteKeys(
+        site=keys.site,
+        everything=_digest(tuple(p.digest for p in site.pages)),
+        config=keys.config,
+        pages=pages,
+    )

@@ -22,16 +22,17 @@ def resolve_links(pages: tuple[Page, ...], base_path: str, diag: Diagnostics) ->
     """Return the pages with their Markdown links rewritten; report the broken ones."""
     by_source = {p.source.as_posix(): p for p in pages}
     by_url = {p.url: p for p in pages}
-    return tuple(_resolve_page(p, by_source, by_url, base_path, diag) for p in pages)
+    return tuple(resolve_page(p, by_source, by_url, base_path, diag) for p in pages)
 
 
-def _resolve_page(
+def resolve_page(
     page: Page,
     by_source: Mapping[str, Page],
     by_url: Mapping[str, Page],
     base_path: str,
     diag: Diagnostics,
 ) -> Page:
+    """Return one page with its Markdown links rewritten (``by_*``: every page of the site)."""
     rewrites: dict[str, str] = {}
     for link in page.links:
         if link.target.startswith(_EXTERNAL):
@@ -109,6 +110,29 @@ def _check_link(
         found = by_url.get(path if path.endswith("/") or "." in path else path + "/")
         if found is not None:
             _check_anchor(link, page, fragment, found, diag)
+
+
+def fragment_targets(pages: tuple[Page, ...]) -> frozenset[PurePosixPath]:
+    """Return the sources of the pages that another page links to with a ``#fragment``.
+
+    (Their heading ids decide whether those links are reported broken.)
+    """
+    by_source = {p.source.as_posix(): p for p in pages}
+    by_url = {p.url: p for p in pages}
+    found: set[PurePosixPath] = set()
+    for page in pages:
+        for link in page.links:
+            parts = urlsplit(link.target)
+            if parts.scheme or parts.netloc or not parts.fragment or not parts.path:
+                continue
+            path = unquote(parts.path)
+            if path.endswith((".md", ".markdown")):
+                target = by_source.get(content_target(path, page))
+            else:
+                target = by_url.get(path if path.endswith("/") or "." in path else path + "/")
+            if target is not None and target is not page:
+                found.add(target.source)
+    return frozenset(found)
 
 
 def _check_anchor(link: Link, page: Page, fragment: str, target: Page, diag: Diagnostics) -> None:

@@ -12,7 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -188,7 +188,7 @@ def rebuild_loop(
         log.info("change detected (%s), rebuilding", names)
         begin()
         try:
-            result = build(watcher.root, options)
+            result = build(watcher.root, replace(options, changed=changed))
         except Exception:
             # A bug in a stage must not take the preview down with it: keep serving.
             log.exception("rebuild crashed")

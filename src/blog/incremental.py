@@ -1,0 +1,359 @@
+"""Patch the last build when only page bodies changed: the dev server's fast path.
+
+A full rebuild at 10,000 posts spends seconds in the global stages (walking and stating every
+file, assembling sections and taxonomies, planning and keying every output) even when one
+post's text changed, and they all come out the same. So the serve loop remembers its last
+good build (``LastBuild``) and, when every changed file is a published page whose *skeleton*
+(every field but the body: title, dates, terms, URL, params, …) is unchanged, it:
+
+1. loads just those files (through the cache) and resolves their links;
+2. swaps the new pages into the last site (new frozen objects along every path that reaches
+   them: the pages tuple, sections, terms, neighbours, related posts);
+3. re-keys only the outputs whose key shows those pages' text (their page, the pagers and
+   feeds listing them, layouts that show every page) and renders the ones whose key changed.
+
+Anything else (a new, deleted or renamed file, a draft, a changed title, date, tag or URL, a
+template, the config, a static file, a warning that appears or goes, a reading time that
+changes, several languages) returns None and the caller runs the full build. The result is
+what a full build writes; tests compare the two byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+from blog.cache import BuildCache, digest
+from blog.config import Config
+from blog.content import Content, Inclusion, decode_source, exclusion_reason
+from blog.errors import Diagnostic, Diagnostics
+from blog.fingerprints import SiteKeys, lazy_key, output_key, patch_site_keys
+from blog.languages import ContentLanguages
+from blog.links import fragment_targets, resolve_page
+from blog.model import Page, Section, Taxonomy
+from blog.pages import PageSettings, load_page
+from blog.plan import Context, LazyOutput, Output, TemplateOutput, plan_feeds
+from blog.site import Site
+from blog.templates import Environment
+from blog.workers import render_templates
+
+BODY_FIELDS = frozenset(
+    {"html", "summary", "summary_is_truncated", "toc", "word_count", "plain_text"}
+    | {"links", "anchors", "digest"}
+)
+"""Page fields made from the Markdown body: the only ones a patch may change."""
+_SKELETON_FIELDS = tuple(f.name for f in fields(Page) if f.name not in BODY_FIELDS)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LastBuild:
+    """What the serve loop keeps of its last good build to patch the next one."""
+
+    config: Config
+    """The config it was built with."""
+    settings: PageSettings
+    """The per-page settings."""
+    languages: ContentLanguages
+    """The content languages (one, when a patch is possible)."""
+    env: Environment
+    """The template environment."""
+    template_fp: str
+    """The templates' fingerprint."""
+    content: Content
+    """What was read."""
+    site: Site
+    """The assembled site."""
+    outputs: tuple[Output, ...]
+    """Every output, in plan order."""
+    keys: Mapping[PurePosixPath, str]
+    """Output path → key, for template and lazy outputs."""
+    site_keys: SiteKeys
+    """The digests the keys were made from."""
+    current: Mapping[Path, Page]
+    """Source file → its page in ``site``."""
+    dependents: Mapping[Path, tuple[int, ...]]
+    """Source file → indices of the outputs whose key shows that page's text."""
+    show_all: tuple[int, ...]
+    """Indices of the outputs that show every page's text (custom layouts)."""
+    linked_anchors: frozenset[PurePosixPath]
+    """Pages other pages link to with a ``#fragment`` (their anchors matter elsewhere)."""
+    diagnostics: tuple[Diagnostic, ...]
+    """What the build reported (unchanged by a patch, by construction)."""
+    valid_until: datetime | None
+    """When a page appears or expires: from then on only a full build is right."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Patch:
+    """A patched build: the new state and the files to write."""
+
+    last: LastBuild
+    """The state after the patch (for the next one)."""
+    files: dict[PurePosixPath, bytes]
+    """Outputs whose bytes may have changed, to write in place."""
+    rendered: int
+    """How many outputs were rendered or made."""
+    misses: int
+    """Content files rendered (not cache hits)."""
+
+
+def remember(
+    *,
+    config: Config,
+    settings: PageSettings,
+    languages: ContentLanguages,
+    templates: tuple[Environment, str],
+    content: Content,
+    sites: tuple[Site, ...],
+    outputs: list[Output],
+    keys: Mapping[PurePosixPath, str],
+    site_keys: SiteKeys | None,
+    diagnostics: tuple[Diagnostic, ...],
+    valid_until: datetime | None,
+) -> LastBuild | None:
+    """Return the state a later patch starts from; None where patches are not supported."""
+    if len(sites) != 1 or site_keys is None or config.enable_git_info:
+        return None  # several languages, or dates that come from git: full builds only
+    site = sites[0]
+    dependents: dict[Path, list[int]] = {}
+    show_all: list[int] = []
+    for index, output in enumerate(outputs):
+        for page in _shown_pages(output, show_all, index):
+            dependents.setdefault(page.file_path, []).append(index)
+    return LastBuild(
+        config=config,
+        settings=settings,
+        languages=languages,
+        env=templates[0],
+        template_fp=templates[1],
+        content=content,
+        site=site,
+        outputs=tuple(outputs),
+        keys=keys,
+        site_keys=site_keys,
+        current={p.file_path: p for p in site.pages},
+        dependents={path: tuple(found) for path, found in dependents.items()},
+        show_all=tuple(show_all),
+        linked_anchors=fragment_targets(site.pages),
+        diagnostics=diagnostics,
+        valid_until=valid_until,
+    )
+
+
+def _shown_pages(output: Output, show_all: list[int], index: int) -> Iterable[Page]:
+    """Return the pages whose text an output's key covers (see ``fingerprints.output_key``)."""
+    if isinstance(output, LazyOutput):
+        return output.pages
+    if not isinstance(output, TemplateOutput):
+        return ()
+    page, pager = output.context.get("page"), output.context.get("pager")
+    if page is not None and page.layout:
+        show_all.append(index)
+    return (*((page,) if page is not None else ()), *(pager.items if pager else ()))
+
+
+def patch(
+    last: LastBuild,
+    changed: tuple[Path, ...],
+    cache: BuildCache,
+    *,
+    now: datetime,
+    inclusion: Inclusion,
+) -> Patch | None:
+    """Return the build patched for ``changed`` files, or None when it needs a full build."""
+    if last.valid_until is not None and now >= last.valid_until:
+        return None
+    files = {path.resolve() for path in changed}
+    if not files or not all(path in last.current for path in files):
+        return None  # a file that is no published page (or is gone): the structure may change
+    misses_before = cache.misses
+    new_pages: dict[Path, Page] = {}
+    for path in sorted(files):
+        page = _reload(last, path, cache, now, inclusion)
+        if page is None:
+            return None
+        new_pages[path] = page
+    site = _swap_pages(last.site, {id(last.current[p]): page for p, page in new_pages.items()})
+    current = {**last.current, **new_pages}
+    swapped = [(last.current[path], page) for path, page in new_pages.items()]
+    site_keys = patch_site_keys(last.site_keys, site, swapped)
+    shown = {i for path in new_pages for i in last.dependents.get(path, ())}
+    affected = sorted(shown | set(last.show_all))
+    outputs = list(last.outputs)
+    feeds = {o.path: o for o in plan_feeds(site)} if affected else {}
+    keys = dict(last.keys)
+    pending: list[tuple[int, TemplateOutput]] = []
+    made: dict[PurePosixPath, bytes] = {}
+    for index in affected:
+        output = outputs[index]
+        if isinstance(output, LazyOutput):
+            fresh = feeds[output.path]
+            assert isinstance(fresh, LazyOutput)
+            outputs[index] = fresh
+            key = lazy_key(fresh, site_keys)
+            if key != keys.get(fresh.path):
+                made[fresh.path] = fresh.make()
+        elif isinstance(output, TemplateOutput):
+            context = _retarget(output.context, site, current)
+            fresh_template = replace(output, context=context)
+            outputs[index] = fresh_template
+            key = output_key(fresh_template, site_keys, template_fp=last.template_fp)
+            if key != keys.get(output.path):
+                pending.append((index, fresh_template))
+        else:
+            continue
+        keys[output.path] = key
+    diag = Diagnostics()
+    texts = render_templates(last.env, [o for _, o in pending], diag)
+    if diag.items or any(text is None for text in texts):
+        return None  # a template warns about the new text: the full build reports it
+    made.update((o.path, text) for (_, o), text in zip(pending, texts, strict=True) if text)
+    content = replace(
+        last.content,
+        pages=tuple(new_pages.get(p.file_path, p) for p in last.content.pages),
+    )
+    state = replace(
+        last,
+        content=content,
+        site=site,
+        outputs=tuple(outputs),
+        keys=keys,
+        site_keys=site_keys,
+        current=current,
+    )
+    return Patch(last=state, files=made, rendered=len(made), misses=cache.misses - misses_before)
+
+
+def _reload(
+    last: LastBuild, path: Path, cache: BuildCache, now: datetime, inclusion: Inclusion
+) -> Page | None:
+    """Load one changed file; None unless only its body changed and it says the same things.
+
+    "The same things": the diagnostics about this file are those the last build reported
+    (none appear or go), so the build's report is unchanged too.
+    """
+    old = last.current[path]
+    rel = PurePosixPath(path.relative_to(last.config.content_dir.resolve()).as_posix())
+    try:
+        data = path.read_bytes()
+        signature = _signature(path)
+    except OSError:
+        return None
+    key = digest(data)
+    loaded = cache.get(rel, key)
+    if loaded is None:
+        text = decode_source(path, data, Diagnostics())
+        if text is None:
+            return None
+        source, _ = last.languages.split(rel)
+        loaded = load_page(source, text, file_path=old.file_path, settings=last.settings)
+        cache.put(rel, key, loaded)
+    cache.remember_signature(rel, signature)
+    page = loaded.page
+    if page is None or page.kind != "page" or exclusion_reason(page, now, inclusion):
+        return None
+    diag = Diagnostics()
+    by_source = {p.source.as_posix(): p for p in last.current.values()}
+    by_url = {p.url: p for p in last.current.values()}
+    by_source[page.source.as_posix()] = by_url[page.url] = page
+    page = resolve_page(page, by_source, by_url, last.config.base_path, diag)
+    said = [d for d in last.diagnostics if d.path is not None and d.path.resolve() == path]
+    if [*loaded.diagnostics, *diag.items] != said or not _same_skeleton(old, page, last):
+        return None
+    return page
+
+
+def _signature(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return (info.st_size, info.st_mtime_ns)
+
+
+def _same_skeleton(old: Page, new: Page, last: LastBuild) -> bool:
+    """Whether ``new`` differs from ``old`` only in what its own outputs show of its body."""
+    if any(getattr(old, name) != getattr(new, name) for name in _SKELETON_FIELDS):
+        return False
+    if old.reading_minutes != new.reading_minutes:
+        return False  # every list shows it: every output's key changes
+    return old.anchors == new.anchors or old.source not in last.linked_anchors
+
+
+def _swap_pages(site: Site, new: Mapping[int, Page]) -> Site:
+    """Return ``site`` with the pages whose ids are keys of ``new`` replaced everywhere."""
+
+    def swap(pages: tuple[Page, ...]) -> tuple[Page, ...]:
+        if not any(id(p) in new for p in pages):
+            return pages
+        return tuple(new.get(id(p), p) for p in pages)
+
+    def maybe(page: Page | None) -> Page | None:
+        return None if page is None else new.get(id(page), page)
+
+    sections = tuple(_swap_section(s, swap) for s in site.sections)
+    taxonomies = tuple(_swap_taxonomy(t, swap) for t in site.taxonomies)
+    neighbours = dict(site.neighbour_map)
+    for source, (newer, older) in site.neighbour_map.items():
+        if (newer is not None and id(newer) in new) or (older is not None and id(older) in new):
+            neighbours[source] = (maybe(newer), maybe(older))
+    related = {source: swap(found) for source, found in site.related_map.items()}
+    return replace(
+        site,
+        pages=swap(site.pages),
+        home_pages=swap(site.home_pages),
+        sections=sections,
+        by_path={s.path: s for s in sections},
+        taxonomies=taxonomies,
+        neighbour_map=neighbours,
+        related_map=related,
+    )
+
+
+Swap = Callable[[tuple[Page, ...]], tuple[Page, ...]]
+
+
+def _swap_section(section: Section, swap: Swap) -> Section:
+    pages, regular = swap(section.pages), swap(section.regular_pages)
+    if pages is section.pages and regular is section.regular_pages:
+        return section
+    return replace(section, pages=pages, regular_pages=regular)
+
+
+def _swap_taxonomy(taxonomy: Taxonomy, swap: Swap) -> Taxonomy:
+    terms = tuple(
+        term if (pages := swap(term.pages)) is term.pages else replace(term, pages=pages)
+        for term in taxonomy.terms
+    )
+    if all(a is b for a, b in zip(terms, taxonomy.terms, strict=True)):
+        return taxonomy
+    return replace(taxonomy, terms=terms)
+
+
+def _retarget(context: Context, site: Site, current: Mapping[Path, Page]) -> Context:
+    """Return a context of the last build pointing at the patched site and pages."""
+
+    def now(page: Page | None) -> Page | None:
+        return None if page is None else current.get(page.file_path, page)
+
+    def all_now(pages: tuple[Page, ...]) -> tuple[Page, ...]:
+        return tuple(current.get(p.file_path, p) for p in pages)
+
+    fresh = Context(**context)
+    fresh["site"] = site
+    fresh["page"] = now(context.get("page"))
+    fresh["prev_page"] = now(context.get("prev_page"))
+    fresh["next_page"] = now(context.get("next_page"))
+    fresh["related"] = all_now(context.get("related", ()))
+    pager = context.get("pager")
+    if pager is not None:
+        fresh["pager"] = replace(pager, items=all_now(pager.items))
+    section = context.get("section")
+    if section is not None:
+        fresh["section"] = site.section(section.path)
+    taxonomy, term = context.get("taxonomy"), context.get("term")
+    if taxonomy is not None:
+        new_taxonomy = next(t for t in site.taxonomies if t.name == taxonomy.name)
+        fresh["taxonomy"] = new_taxonomy
+        if term is not None:
+            fresh["term"] = next(t for t in new_taxonomy.terms if t.slug == term.slug)
+    return fresh
