@@ -11,18 +11,17 @@ import hashlib
 import logging
 import os
 import pickle
-from dataclasses import dataclass, field, fields, replace
+import sqlite3
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from blog import __version__
-from blog.errors import Diagnostic
-from blog.model import Link, Page, TermRef, TocEntry
+from blog import __version__, pagestore
 from blog.pages import LoadedPage, PageSettings
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 CACHE_DIR = Path(".cache") / "blog"
 
 
@@ -60,6 +59,10 @@ class BuildCache:
     """Config → (templates fingerprint, environment): in memory only, compiled templates kept."""
     last_build: Any = None
     """The serve loop's last good build (``incremental.LastBuild``): in memory only."""
+    dirty: set[PurePosixPath] = field(default_factory=set)
+    """Sources whose page entry or signature changed since the cache was saved."""
+    replace_all: bool = False
+    """Whether every stored page is stale (the settings changed): the store is rewritten."""
 
     def begin(self, settings: PageSettings, root: Path | None = None) -> None:
         """Start a build: drop everything when the settings changed; reset the counters."""
@@ -69,7 +72,7 @@ class BuildCache:
             self.signatures.clear()
             self.outputs.clear()
             self.fingerprint = fingerprint
-            self.changed = True
+            self.changed = self.replace_all = True
         self.hits = self.misses = 0
 
     def get(self, source: PurePosixPath, key: str) -> LoadedPage | None:
@@ -96,11 +99,13 @@ class BuildCache:
         if self.signatures.get(source) != signature:
             self.signatures[source] = signature
             self.changed = True
+            self.dirty.add(source)
 
     def put(self, source: PurePosixPath, key: str, loaded: LoadedPage) -> None:
         """Remember a freshly rendered page."""
         self.pages[source] = (key, loaded)
         self.changed = True
+        self.dirty.add(source)
 
     def forget_missing(self, present: set[PurePosixPath]) -> None:
         """Drop entries of files that no longer exist."""
@@ -108,6 +113,7 @@ class BuildCache:
             del self.pages[source]
             self.signatures.pop(source, None)
             self.changed = True
+            self.dirty.add(source)
 
     def unchanged_output(self, path: PurePosixPath, key: str, out_dir: Path) -> bool:
         """Whether ``path`` in ``out_dir`` was written from exactly ``key`` and is still there."""
@@ -120,46 +126,18 @@ class BuildCache:
             return False
 
 
-def _make(kind: type, values: tuple[Any, ...]) -> Any:
-    """Rebuild a frozen dataclass from its field values (the fast pickle form).
-
-    The slots are filled through their descriptors: no ``__init__``, no frozen-check per field.
-    """
-    obj: Any = object.__new__(kind)
-    for setter, value in zip(_SETTERS[kind], values, strict=True):
-        setter(obj, value)
-    return obj
-
-
-def _path(text: str, pure: bool) -> PurePosixPath | Path:
-    return PurePosixPath(text) if pure else Path(text)
-
-
-_FAST_TYPES = (Page, Link, TocEntry, TermRef, Diagnostic, LoadedPage)
-_FIELDS: dict[type, tuple[str, ...]] = {k: tuple(f.name for f in fields(k)) for k in _FAST_TYPES}
-_SETTERS: dict[type, tuple[Any, ...]] = {
-    k: tuple(getattr(k, name).__set__ for name in names) for k, names in _FIELDS.items()
-}
-
-
-class _FastPickler(pickle.Pickler):
-    """Pickle pages as field tuples and paths as text: several times faster both ways.
-
-    (The default for slotted dataclasses calls ``dataclasses.fields`` for every object.)
-    """
-
-    def reducer_override(self, obj: Any) -> Any:
-        kind = type(obj)
-        if kind in _FIELDS:
-            return _make, (kind, tuple(getattr(obj, name) for name in _FIELDS[kind]))
-        if kind is PurePosixPath or isinstance(obj, Path):
-            return _path, (str(obj), kind is PurePosixPath)
-        return NotImplemented
-
-
 def cache_file(root: Path) -> Path:
-    """Return where a site's cache is kept."""
+    """Return where a site's cache state (everything but the pages) is kept."""
     return root / CACHE_DIR / f"build-v{CACHE_VERSION}.pickle"
+
+
+def pages_file(root: Path) -> Path:
+    """Return where a site's rendered pages are kept (``pagestore.py``)."""
+    return root / CACHE_DIR / f"pages-v{CACHE_VERSION}.sqlite"
+
+
+_KEPT = ("fingerprint", "outputs", "out_dir")
+"""The fields saved in the state file; the pages go to the page store."""
 
 
 def load_cache(root: Path) -> tuple[BuildCache, str | None]:
@@ -170,30 +148,53 @@ def load_cache(root: Path) -> tuple[BuildCache, str | None]:
     try:
         with path.open("rb") as handle:
             state: Any = pickle.load(handle)
-        if state.get("version") != (CACHE_VERSION, __version__):
+        if not isinstance(state, dict) or state.get("version") != (CACHE_VERSION, __version__):
             return BuildCache(), None
-        cache = state["cache"]
-        if not isinstance(cache, BuildCache):
-            raise TypeError("not a BuildCache")
-        cache.changed = False
+        cache = BuildCache(**{name: state[name] for name in _KEPT})
+        entries = pagestore.read_all(pages_file(root), cache.fingerprint)
     except Exception as exc:  # a damaged cache of any kind means a cold build, never a crash
-        return BuildCache(), f"the build cache {path} is unreadable ({exc}); building from scratch"
+        return (
+            BuildCache(),
+            f"the build cache in {path.parent} is unreadable ({exc}); building from scratch",
+        )
+    cache.pages = {rel: (key, loaded) for rel, (key, loaded, _) in entries.items()}
+    cache.signatures = {rel: sig for rel, (_, _, sig) in entries.items() if sig is not None}
+    cache.changed = False
     return cache, None
 
 
 def save_cache(root: Path, cache: BuildCache) -> None:
-    """Write the cache atomically (a reader sees the old file or the new one), if it changed."""
+    """Write what changed: the changed page rows, then the state file (atomically)."""
     path = cache_file(root)
     if not cache.changed and path.is_file():
         return
+    changes = {
+        rel: (
+            (cache.pages[rel][0], cache.pages[rel][1], cache.signatures.get(rel))
+            if rel in cache.pages
+            else None
+        )
+        for rel in (cache.pages if cache.replace_all else cache.dirty)
+    }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            pagestore.write(
+                pages_file(root), cache.fingerprint, changes, replace_all=cache.replace_all
+            )
+        except sqlite3.DatabaseError:  # damaged: start the store again
+            pages_file(root).unlink(missing_ok=True)
+            everything = {
+                rel: (k, p, cache.signatures.get(rel)) for rel, (k, p) in cache.pages.items()
+            }
+            pagestore.write(pages_file(root), cache.fingerprint, everything, replace_all=True)
         temp = path.with_suffix(f".{os.getpid()}.tmp")
         with temp.open("wb") as handle:
-            kept = replace(cache, environments={}, last_build=None)
-            state = {"version": (CACHE_VERSION, __version__), "cache": kept}
-            _FastPickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(state)
+            state = {"version": (CACHE_VERSION, __version__)}
+            state.update((name, getattr(cache, name)) for name in _KEPT)
+            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
         temp.replace(path)
-        cache.changed = False
+        cache.changed = cache.replace_all = False
+        cache.dirty.clear()
     except OSError as exc:
         log.warning("could not save the build cache: %s", exc)

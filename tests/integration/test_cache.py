@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from blog.cache import BuildCache, cache_file
+from blog.cache import BuildCache, cache_file, pages_file
 from tests.conftest import build_site, snapshot
 
 
@@ -148,3 +150,32 @@ def test_a_template_edit_rerenders_with_a_kept_environment(site: Path) -> None:
     (site / "templates/page.html").write_text("<p>{{ page.title }} v3</p>\n")
     build_site(site, cache=cache)
     assert (site / "public/posts/p1/index.html").read_text() == "<p>Post 1 v3</p>\n"
+
+
+def test_a_corrupt_page_store_means_a_cold_build_and_a_warning(site: Path) -> None:
+    build_site(site)
+    store = pages_file(site)
+    store.write_bytes(b"SQLite format 3\x00" + b"\xff" * 500)
+    result = build_site(site, may_skip=False)
+    assert result.ok and result.stats.markdown_rendered == 59
+    assert any("unreadable" in d.message for d in result.diagnostics)
+    assert build_site(site, may_skip=False).stats.markdown_rendered == 0
+
+
+def test_an_edit_saves_that_page_row_and_keeps_the_others(site: Path) -> None:
+    build_site(site)
+    before = dict(_rows(site))
+    path = site / "content/posts/p12.md"
+    path.write_text(path.read_text() + "\nMore.\n")
+    assert build_site(site).stats.markdown_rendered == 1
+    after = dict(_rows(site))
+    changed = {rel for rel in after if after[rel] != before.get(rel)}
+    assert changed == {"posts/p12.md"} and after.keys() == before.keys()
+    path.unlink()
+    build_site(site)
+    assert "posts/p12.md" not in dict(_rows(site))
+
+
+def _rows(site: Path) -> list[tuple[str, str]]:
+    with closing(sqlite3.connect(pages_file(site))) as db:
+        return db.execute("SELECT rel, digest FROM pages").fetchall()
