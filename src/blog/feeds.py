@@ -1,13 +1,19 @@
-"""RSS 2.0, sitemap, robots.txt and the search index, built with escaping by construction."""
+"""RSS 2.0, sitemap, robots.txt and the search index, built with escaping by construction.
+
+The XML is written as text, byte for byte as ElementTree wrote it before (``ET.indent``'s
+two-space indentation, ``<tag />`` for empty elements, ET's escaping), and each ``<item>``,
+``<url>`` and search record is memoized: a page sits in several feeds (home, section, each
+tag), and a dev-server rebuild re-makes every feed, so a feed is mostly a join of cached bytes.
+"""
 
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from functools import lru_cache
 
 from blog.config import Config
 from blog.model import Page
@@ -16,12 +22,61 @@ from blog.urls import abs_url
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _EPOCH = datetime(1, 1, 1, tzinfo=UTC)
+_XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n'
+_JSON = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))  # json.dumps's, made once
+
+# Memo sizes. Each needs room for one build's entries (an LRU smaller than a 10,000-item feed
+# would miss on every item) plus the stale versions edits leave in the dev server, and bounds
+# the memory: an entry keeps its key (the page's strings, shared while the page lives) and
+# one escaped copy of its text. An <item> with a summary is about 1 KB (some 20 MB when all
+# 16,384 are used), as big as the page's HTML with full-content feeds; a search record is
+# about the page's plain text, so at worst that memo holds twice a 16,384-page index.
+_ITEM_CACHE_SIZE = 1 << 14
+_URL_CACHE_SIZE = 1 << 15  # sitemap <url>s: about 400 bytes each (13 MB full), pages+lists+terms
 
 
-def _xml_bytes(root: ET.Element) -> bytes:
-    ET.indent(root)
-    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
-    return b'<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n' + body
+def _text(text: str) -> str:
+    """Escape character data as ElementTree does: ``&``, ``<`` and ``>`` only."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _attr(text: str) -> str:
+    """Escape an attribute value as ElementTree does (quotes, CR, LF and tab too)."""
+    text = _text(text)
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    if "\n" in text:
+        text = text.replace("\n", "&#10;")
+    if "\t" in text:
+        text = text.replace("\t", "&#09;")
+    return text
+
+
+def _leaf(indent: str, tag: str, text: str) -> str:
+    """Return one indented text-only element; ``<tag />`` when the text is empty."""
+    return f"{indent}<{tag}>{_text(text)}</{tag}>" if text else f"{indent}<{tag} />"
+
+
+def _encode(text: str) -> bytes:
+    """Encode as ``ET.tostring(encoding="utf-8")``: unencodable characters as references."""
+    return text.encode("utf-8", "xmlcharrefreplace")
+
+
+def _zone(moment: datetime) -> tuple[timedelta | None, bool]:
+    """Return what, besides equality, decides how a datetime prints: offset and naivety.
+
+    Datetimes equal across zones (10:00Z, 11:00+01:00) compare and hash equal yet print
+    differently, so memo keys carry this beside the datetime.
+    """
+    return moment.utcoffset(), moment.tzinfo is None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -60,43 +115,57 @@ def render_rss(
     description: str = "",
 ) -> bytes:
     """Return an RSS 2.0 feed of ``items`` (newest first) for the list at ``url``."""
-    ET.register_namespace("atom", ATOM_NS)
-    rss = ET.Element("rss", {"version": "2.0"})
-    channel = ET.SubElement(rss, "channel")
     feed_title = title if title == config.title else f"{title} on {config.title}"
-    ET.SubElement(channel, "title").text = feed_title
-    ET.SubElement(channel, "link").text = abs_url(url, config.base_url)
-    ET.SubElement(channel, "description").text = (
-        description or config.description or f"Recent content in {feed_title}"
-    )
-    ET.SubElement(channel, "generator").text = "blog"
-    ET.SubElement(channel, "language").text = config.language_code
     items = list(items) if config.feed_limit < 0 else list(items)[: config.feed_limit]
+    head = [
+        f'<rss xmlns:atom="{_attr(ATOM_NS)}" version="2.0">\n  <channel>',
+        _leaf("\n    ", "title", feed_title),
+        _leaf("\n    ", "link", abs_url(url, config.base_url)),
+        _leaf(
+            "\n    ",
+            "description",
+            description or config.description or f"Recent content in {feed_title}",
+        ),
+        _leaf("\n    ", "generator", "blog"),
+        _leaf("\n    ", "language", config.language_code),
+    ]
     dates = [i.date for i in items if i.date]
     if dates:
-        ET.SubElement(channel, "lastBuildDate").text = format_datetime(max(dates))
-    ET.SubElement(
-        channel,
-        f"{{{ATOM_NS}}}link",
-        {
-            "href": abs_url(url + "index.xml", config.base_url),
-            "rel": "self",
-            "type": "application/rss+xml",
-        },
-    )
+        head.append(_leaf("\n    ", "lastBuildDate", format_datetime(max(dates))))
+    self_url = _attr(abs_url(url + "index.xml", config.base_url))
+    head.append(f'\n    <atom:link href="{self_url}" rel="self" type="application/rss+xml" />')
+    base_url = config.base_url
+    parts = [_XML_DECLARATION, _encode("".join(head))]
     for entry in items:
-        _rss_item(channel, config, entry)
-    return _xml_bytes(rss)
+        when = entry.date or _EPOCH
+        parts.append(
+            _rss_item(entry.title, entry.url, base_url, when, *_zone(when), entry.description)
+        )
+    parts.append(b"\n  </channel>\n</rss>")
+    return b"".join(parts)
 
 
-def _rss_item(channel: ET.Element, config: Config, entry: FeedItem) -> None:
-    item = ET.SubElement(channel, "item")
-    link = abs_url(entry.url, config.base_url)
-    ET.SubElement(item, "title").text = entry.title
-    ET.SubElement(item, "link").text = link
-    ET.SubElement(item, "pubDate").text = format_datetime(entry.date or _EPOCH)
-    ET.SubElement(item, "guid").text = link
-    ET.SubElement(item, "description").text = entry.description
+@lru_cache(maxsize=_ITEM_CACHE_SIZE)
+def _rss_item(
+    title: str,
+    url: str,
+    base_url: str,
+    date: datetime,
+    offset: timedelta | None,  # in the memo key only (see _zone)
+    naive: bool,  # in the memo key only (see _zone)
+    description: str,
+) -> bytes:
+    """Return one indented ``<item>`` of a channel, led by its newline."""
+    link = abs_url(url, base_url)
+    return _encode(
+        "\n    <item>"
+        + _leaf("\n      ", "title", title)
+        + _leaf("\n      ", "link", link)
+        + _leaf("\n      ", "pubDate", format_datetime(date))
+        + _leaf("\n      ", "guid", link)
+        + _leaf("\n      ", "description", description)
+        + "\n    </item>"
+    )
 
 
 def render_sitemap(config: Config, entries: Sequence[tuple[str, datetime | None]]) -> bytes:
@@ -113,14 +182,33 @@ def _sitemap_xml(
     config: Config, root_tag: str, entry_tag: str, entries: Sequence[tuple[str, datetime | None]]
 ) -> bytes:
     """Return a sitemaps.org document: ``<loc>`` and optional ``<lastmod>`` per entry."""
-    ET.register_namespace("", SITEMAP_NS)
-    root = ET.Element(f"{{{SITEMAP_NS}}}{root_tag}")
-    for url, lastmod in entries:
-        node = ET.SubElement(root, f"{{{SITEMAP_NS}}}{entry_tag}")
-        ET.SubElement(node, f"{{{SITEMAP_NS}}}loc").text = abs_url(url, config.base_url)
-        if lastmod is not None:
-            ET.SubElement(node, f"{{{SITEMAP_NS}}}lastmod").text = lastmod.isoformat()
-    return _xml_bytes(root)
+    base_url = config.base_url
+    blocks = [
+        _sitemap_entry(entry_tag, url, base_url, None, None, True)
+        if lastmod is None
+        else _sitemap_entry(entry_tag, url, base_url, lastmod, *_zone(lastmod))
+        for url, lastmod in entries
+    ]
+    root = f'<{root_tag} xmlns="{_attr(SITEMAP_NS)}"'
+    if not blocks:  # ET.indent leaves a childless root alone: ET writes it self-closed
+        return _XML_DECLARATION + _encode(root + " />")
+    return b"".join([_XML_DECLARATION, _encode(root + ">"), *blocks, _encode(f"\n</{root_tag}>")])
+
+
+@lru_cache(maxsize=_URL_CACHE_SIZE)
+def _sitemap_entry(
+    entry_tag: str,
+    url: str,
+    base_url: str,
+    lastmod: datetime | None,
+    offset: timedelta | None,  # in the memo key only (see _zone)
+    naive: bool,  # in the memo key only (see _zone)
+) -> bytes:
+    """Return one indented ``<url>`` (or ``<sitemap>``), led by its newline."""
+    text = f"\n  <{entry_tag}>" + _leaf("\n    ", "loc", abs_url(url, base_url))
+    if lastmod is not None:
+        text += _leaf("\n    ", "lastmod", lastmod.isoformat())
+    return _encode(text + f"\n  </{entry_tag}>")
 
 
 def render_robots(config: Config) -> bytes:
@@ -131,20 +219,37 @@ def render_robots(config: Config) -> bytes:
 
 def render_search_index(config: Config, pages: Sequence[Page]) -> bytes:
     """Return the JSON search index: title, URL, summary and text of each searchable page."""
+    base_url = config.base_url
     records = [
-        {
-            "title": page.title,
-            "url": abs_url(page.url, config.base_url),
-            "summary": page.description,
-            "content": page.plain_text,
-            "tags": [t.name for refs in page.terms.values() for t in refs],
-        }
+        _search_record(
+            page.title,
+            page.url,
+            base_url,
+            page.description,
+            page.plain_text,
+            tuple([t.name for refs in page.terms.values() for t in refs]),
+        )
         for page in pages
         if not page.param("searchhidden")
     ]
+    return b"[" + b",".join(records) + b"]"
+
+
+@lru_cache(maxsize=_ITEM_CACHE_SIZE)
+def _search_record(
+    title: str, url: str, base_url: str, summary: str, content: str, tags: tuple[str, ...]
+) -> bytes:
+    """Return one search-index record as compact ASCII JSON."""
+    record = {
+        "title": title,
+        "url": abs_url(url, base_url),
+        "summary": summary,
+        "content": content,
+        "tags": list(tags),
+    }
     # <, > and & as \u escapes (still the same JSON strings) keep "</script>"-like text
     # harmless if the index is ever inlined into a page or served as HTML by mistake.
-    text = json.dumps(records, ensure_ascii=True, separators=(",", ":"))
+    text = _JSON.encode(record)
     for char in "<>&":
         text = text.replace(char, f"\\u{ord(char):04x}")
     return text.encode()
