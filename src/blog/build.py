@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from blog.cache import BuildCache, load_cache, save_cache
@@ -19,11 +18,12 @@ from blog.gitinfo import git_head, git_lastmods, with_git_lastmod
 from blog.incremental import LastBuild, patch, remember
 from blog.languages import all_taxonomy_names, content_languages
 from blog.livewrite import write_in_place
-from blog.markdown import MarkdownOptions, highlight_css
+from blog.markdown import MarkdownOptions
 from blog.multilingual import assemble_sites, plan_sites
 from blog.pages import PageSettings
-from blog.plan import CopyOutput, DataOutput, LazyOutput, Output, TemplateOutput
+from blog.plan import LazyOutput, Output, TemplateOutput
 from blog.quick import diagnostics_of, inputs_key, load_record, save_record
+from blog.render import static_outputs, write_outputs
 from blog.shortcodes import load_shortcode_settings
 from blog.site import Site
 from blog.templates import (
@@ -33,8 +33,7 @@ from blog.templates import (
     make_environment,
     template_fingerprint,
 )
-from blog.workers import render_templates
-from blog.writer import KEEP, Keep, StaleOutput, write_site
+from blog.writer import StaleOutput
 
 log = logging.getLogger(__name__)
 
@@ -345,20 +344,25 @@ def _assemble_and_write(
     planned = plan_sites(sites)
     outputs = [o for _, site_outputs in planned for o in site_outputs] + static_outputs(sites)
     keys, every_site_keys = _output_keys(planned, template_fp)
-    files, rendered = render_outputs(
+    write = partial(
+        write_outputs,
         env,
         outputs,
         diag,
-        options.progress,
-        reuse=lambda path: cache.unchanged_output(path, keys.get(path, ""), result.out_dir),
+        out_dir=result.out_dir,
+        site_root=result.root,
+        is_strict=options.strict,
+        progress=options.progress,
     )
-    if diag.error_count or (options.strict and diag.warning_count):
-        return result
     try:
-        report = write_site(result.out_dir, files, site_root=result.root)
+        written = write(
+            reuse=lambda path: cache.unchanged_output(path, keys.get(path, ""), result.out_dir)
+        )
     except StaleOutput:  # the output folder changed under the cache: render it all
-        files, rendered = render_outputs(env, outputs, diag, options.progress)
-        report = write_site(result.out_dir, files, site_root=result.root)
+        written = write()
+    if written is None:
+        return result
+    report, rendered = written
     outputs_now = {
         path.as_posix(): (key, (result.out_dir / path).stat().st_size) for path, key in keys.items()
     }
@@ -380,7 +384,7 @@ def _assemble_and_write(
         )
     stats = BuildStats(
         pages=sum(len(site.pages) for site in sites),
-        outputs=len(files),
+        outputs=report.written + report.unchanged,
         outputs_rendered=rendered,
         written=report.written,
         unchanged=report.unchanged,
@@ -403,69 +407,3 @@ def _output_keys(
             elif isinstance(o, LazyOutput):
                 found[o.path] = lazy_key(o, keys)
     return found, every
-
-
-def static_outputs(sites: tuple[Site, ...]) -> list[Output]:
-    """Return the theme's static files, the site's (which win), content files and extras."""
-    config = sites[0].config
-    found: dict[PurePosixPath, Output] = {}
-    for folder in (THEME_DIR / "static", config.static_dir):
-        for dirpath, dirnames, names in os.walk(folder):
-            dirnames.sort()
-            for name in sorted(names):
-                path = Path(dirpath) / name
-                rel = PurePosixPath(path.relative_to(folder).as_posix())
-                found[rel] = CopyOutput(path=rel, source=path)
-    for f in (f for site in sites for f in site.files):
-        if f.output in found:
-            continue  # a static file of the same path wins, as in Hugo
-        found[f.output] = CopyOutput(path=f.output, source=f.source)
-    extras: list[Output] = []
-    if PurePosixPath("css/syntax.css") not in found:  # a site's own stylesheet wins
-        css = highlight_css(config.highlight_style, config.highlight_dark_style).encode()
-        extras.append(DataOutput(path=PurePosixPath("css/syntax.css"), data=css))
-    extras.append(DataOutput(path=PurePosixPath(".nojekyll"), data=b""))
-    if config.cname:
-        extras.append(DataOutput(path=PurePosixPath("CNAME"), data=config.cname.encode() + b"\n"))
-    return [*found.values(), *extras]
-
-
-def render_outputs(
-    env: Environment,
-    outputs: list[Output],
-    diag: Diagnostics,
-    progress: Progress | None = None,
-    reuse: Callable[[PurePosixPath], bool] | None = None,
-) -> tuple[dict[PurePosixPath, bytes | Path | Keep], int]:
-    """Render the template outputs ``reuse`` does not keep; copy and data outputs pass through.
-
-    Returns the files and how many templates were rendered.
-    """
-    files: dict[PurePosixPath, bytes | Path | Keep] = {}
-    generated = {o.path for o in outputs if not isinstance(o, CopyOutput)}
-    pending: list[TemplateOutput] = []
-    for done, output in enumerate(outputs, start=1):
-        if progress is not None:
-            progress("rendering", done, len(outputs))
-        if isinstance(output, CopyOutput):
-            if output.path in generated or output.path in files:
-                diag.error(
-                    f"{output.source.name} would overwrite the generated /{output.path}",
-                    path=output.source,
-                    hint="rename or move the file; the generated page keeps that path",
-                )
-                continue
-            files[output.path] = output.source
-        elif isinstance(output, DataOutput):
-            files[output.path] = output.data
-        elif reuse is not None and reuse(output.path):
-            files[output.path] = KEEP
-        elif isinstance(output, LazyOutput):
-            files[output.path] = output.make()
-        else:
-            pending.append(output)
-    texts = render_templates(env, pending, diag)
-    for output, text in zip(pending, texts, strict=True):
-        if text is not None:
-            files[output.path] = text
-    return files, sum(1 for text in texts if text is not None)

@@ -17,7 +17,8 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -138,28 +139,148 @@ def write_site(
 
     Raises StaleOutput when a KEEP output has nothing to keep.
     """
+    with open_site(out_dir, files.keys(), site_root=site_root) as staging:
+        for rel, data in files.items():
+            staging.put(rel, data)
+        return staging.finish()
+
+
+def open_site(out_dir: Path, paths: Iterable[PurePosixPath], *, site_root: Path) -> Staging:
+    """Start writing a site of exactly ``paths`` into ``out_dir``'s spare tree.
+
+    The spare loses its manifest first (a kill from here on leaves it incomplete), then the
+    files it holds that are not in ``paths``. Nothing is checked or touched when a path is
+    unsafe or the folder is not ours.
+    """
     check_output_dir(out_dir, site_root)
+    wanted = {rel.as_posix() for rel in paths}
+    for rel in wanted:
+        if not is_safe_output(PurePosixPath(rel)):
+            raise BlogError(f"refusing to write outside the output folder: {rel}")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     recover(out_dir)
-    for rel in files:
-        if not is_safe_output(rel):
-            raise BlogError(f"refusing to write outside the output folder: {rel}")
-    current = read_manifest(out_dir) or {}
-    wanted = {
-        rel.as_posix(): _digest_of(d, current.get(rel.as_posix())) for rel, d in files.items()
-    }
-    written = sum(1 for rel, d in wanted.items() if current.get(rel) != d)
-    report = WriteReport(
-        written=written,
-        unchanged=len(wanted) - written,
-        removed=len(current.keys() - wanted.keys()),
-    )
-    if wanted == current and all((out_dir / rel).is_file() for rel in wanted):
-        return report  # nothing changed: the site on disk is already this one
     spare, held = _prepare_spare(out_dir)
-    _update_tree(spare, out_dir, files, wanted, held, current)
-    _swap_in(spare, out_dir)
-    return report
+    is_fresh = not held
+    for rel in sorted(held.keys() - wanted):
+        (spare / rel).unlink(missing_ok=True)
+        _remove_empty_parents(spare, spare / rel)
+        del held[rel]
+    live = read_manifest(out_dir) or {}
+    return Staging(out_dir, spare, paths=wanted, live=live, held=held, is_fresh=is_fresh)
+
+
+class Staging:
+    """A site being written: each output goes into the spare tree as it comes, then one swap.
+
+    Made by ``open_site`` and used as a context manager: ``put`` every planned path, then
+    ``finish`` publishes the tree. Leaving the block without ``finish`` (an error, a failed
+    build) leaves ``out_dir`` as it was: a spare made for this write is removed, one kept from
+    an earlier build keeps a manifest of what it now holds (when that is known for sure) so
+    the next build still updates it in place. Only digests are kept in memory, never outputs.
+
+    Forked workers may ``store`` outputs into the tree (they inherit this object) and hand the
+    digests back for the parent to ``record``, inside ``shared_with_workers``.
+    """
+
+    def __init__(
+        self,
+        out_dir: Path,
+        tree: Path,
+        *,
+        paths: set[str],
+        live: dict[str, str],
+        held: dict[str, str],
+        is_fresh: bool,
+    ) -> None:
+        self.out_dir = out_dir
+        self.tree = tree
+        self.paths = paths
+        """Every path of the new site."""
+        self.live = live
+        """What ``out_dir`` holds (path → digest)."""
+        self.held = held
+        """What the tree holds; kept up to date as files are written."""
+        self.wanted: dict[str, str] = {}
+        """The digest of each output put so far."""
+        self.is_fresh = is_fresh
+        """Whether the tree was made for this write (no spare was kept before)."""
+        self._made: set[Path] = set()
+        self._is_known = True  # held is exactly what the tree holds
+        self._is_done = False
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._is_done:
+            return
+        if self._is_known and not self.is_fresh:
+            _write_manifest(self.tree, self.held)
+        else:  # leave no new or incomplete folder beside the output
+            shutil.rmtree(self.tree, ignore_errors=True)
+
+    def put(self, rel: PurePosixPath, data: bytes | Path | Keep) -> None:
+        """Write one output into the tree (unless it holds it already) and remember its digest.
+
+        Raises StaleOutput for a KEEP output whose previous file is gone.
+        """
+        self.record(rel, self.store(rel, data))
+
+    def store(self, rel_path: PurePosixPath, data: bytes | Path | Keep) -> str:
+        """Write one output into the tree unless it holds it already; return its digest.
+
+        A file the live site has with the same digest is hard-linked from it (it keeps its
+        mtime and costs no write).
+        """
+        rel = rel_path.as_posix()
+        if rel not in self.paths:
+            raise ValueError(f"{rel} is not a planned output")
+        digest = _digest_of(data, self.live.get(rel))
+        if self.held.get(rel) == digest:
+            return digest
+        target = self.tree / rel
+        try:
+            if target.parent not in self._made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._made.add(target.parent)
+            is_live_same = self.live.get(rel) == digest
+            _replace(target, self.out_dir / rel, data, is_live_same=is_live_same)
+        except StaleOutput:
+            raise  # nothing was written
+        except BaseException:
+            self._is_known = False  # a temporary file may be left behind
+            raise
+        return digest
+
+    def record(self, rel: PurePosixPath, digest: str) -> None:
+        """Remember that the tree holds output ``rel`` with ``digest``."""
+        self.wanted[rel.as_posix()] = self.held[rel.as_posix()] = digest
+
+    @contextmanager
+    def shared_with_workers(self) -> Iterator[None]:
+        """Mark the tree unknown while workers write into it, known again once recorded."""
+        self._is_known = False
+        yield
+        self._is_known = True
+
+    def finish(self) -> WriteReport:
+        """Publish the tree: swap it in, unless ``out_dir`` already holds exactly this site."""
+        missing = self.paths - self.wanted.keys()
+        if missing:
+            raise ValueError(f"{len(missing)} outputs were never put, e.g. {min(missing)}")
+        wanted, current = self.wanted, self.live
+        written = sum(1 for rel, d in wanted.items() if current.get(rel) != d)
+        report = WriteReport(
+            written=written,
+            unchanged=len(wanted) - written,
+            removed=len(current.keys() - wanted.keys()),
+        )
+        _write_manifest(self.tree, wanted)
+        self._is_done = True
+        if wanted == current and all((self.out_dir / rel).is_file() for rel in wanted):
+            return report  # nothing changed: the site on disk is already this one
+        _swap_in(self.tree, self.out_dir)
+        return report
 
 
 def _prepare_spare(out_dir: Path) -> tuple[Path, dict[str, str]]:
@@ -174,33 +295,8 @@ def _prepare_spare(out_dir: Path) -> tuple[Path, dict[str, str]]:
     return spare, held
 
 
-def _update_tree(
-    tree: Path,
-    live: Path,
-    files: Mapping[PurePosixPath, bytes | Path | Keep],
-    wanted: dict[str, str],
-    held: dict[str, str],
-    live_digests: dict[str, str],
-) -> None:
-    """Bring ``tree`` to exactly ``files``, writing only what differs from what it holds.
-
-    A file the live site already has with the same digest is hard-linked from it (it keeps
-    its mtime and costs no write).
-    """
-    for rel in sorted(held.keys() - wanted.keys()):
-        (tree / rel).unlink(missing_ok=True)
-        _remove_empty_parents(tree, tree / rel)
-    made: set[Path] = set()
-    for rel_path, data in files.items():
-        rel = rel_path.as_posix()
-        if held.get(rel) == wanted[rel]:
-            continue
-        target = tree / rel
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        _replace(target, live / rel, data, is_live_same=live_digests.get(rel) == wanted[rel])
-    manifest = {"blog": 1, "files": dict(sorted(wanted.items()))}
+def _write_manifest(tree: Path, files: Mapping[str, str]) -> None:
+    manifest = {"blog": 1, "files": dict(sorted(files.items()))}
     (tree / MARKER).write_text(json.dumps(manifest, separators=(",", ":")), encoding="utf-8")
 
 
