@@ -197,7 +197,14 @@ def _patch(
     now = options.now or datetime.now(UTC)
     if options.strict and last.diagnostics:
         return None
-    patched = patch(last, options.changed, options.cache, now=now, inclusion=options.inclusion)
+    patched = patch(
+        last,
+        options.changed,
+        options.cache,
+        now=now,
+        inclusion=options.inclusion,
+        previous=partial(_previous, out_dir),
+    )
     if patched is None:
         return None
     try:
@@ -205,7 +212,7 @@ def _patch(
     except (StaleOutput, OSError):
         return None
     for path, data in patched.files.items():
-        options.cache.outputs[path.as_posix()] = (patched.last.keys[path], len(data))
+        options.cache.outputs[path.as_posix()] = (patched.last.keys[path.as_posix()], len(data))
     options.cache.last_build = patched.last
     stats = BuildStats(
         pages=len(patched.last.site.pages),
@@ -225,6 +232,14 @@ def _patch(
         stats=stats,
         content=patched.last.content,
     )
+
+
+def _previous(out_dir: Path, path: PurePosixPath) -> bytes | None:
+    """Return an output's bytes as the last build wrote them, if it is there."""
+    try:
+        return (out_dir / path).read_bytes()
+    except OSError:
+        return None
 
 
 def _load(

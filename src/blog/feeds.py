@@ -106,6 +106,13 @@ def page_items(config: Config, pages: Sequence[Page]) -> list[FeedItem]:
     ]
 
 
+def page_item(config: Config, page: Page) -> bytes:
+    """Return a page's ``<item>`` exactly as it appears in a feed of pages."""
+    entry = page_items(config, [page])[0]
+    when = entry.date or _EPOCH
+    return _rss_item(entry.title, entry.url, config.base_url, when, *_zone(when), entry.description)
+
+
 def render_rss(
     config: Config,
     *,
@@ -219,20 +226,18 @@ def render_robots(config: Config) -> bytes:
 
 def render_search_index(config: Config, pages: Sequence[Page]) -> bytes:
     """Return the JSON search index: title, URL, summary and text of each searchable page."""
-    base_url = config.base_url
-    records = [
-        _search_record(
-            page.title,
-            page.url,
-            base_url,
-            page.description,
-            page.plain_text,
-            tuple([t.name for refs in page.terms.values() for t in refs]),
-        )
-        for page in pages
-        if not page.param("searchhidden")
-    ]
-    return b"[" + b",".join(records) + b"]"
+    records = [search_record(config, page) for page in pages]
+    return b"[" + b",".join(r for r in records if r is not None) + b"]"
+
+
+def search_record(config: Config, page: Page) -> bytes | None:
+    """Return a page's record in the search index; None when it is ``searchHidden``."""
+    if page.param("searchhidden"):
+        return None
+    tags = tuple([t.name for refs in page.terms.values() for t in refs])
+    return _search_record(
+        page.title, page.url, config.base_url, page.description, page.plain_text, tags
+    )
 
 
 @lru_cache(maxsize=_ITEM_CACHE_SIZE)

@@ -56,8 +56,13 @@ def site_keys(site: Site) -> SiteKeys:
         site=_digest(config, tuple(skeletons.values()), sections, home),
         everything=_digest(tuple(p.digest for p in site.pages)),
         config=config,
-        pages={id(p): _digest(skeletons[id(p)], p.digest) for p in site.pages},
+        pages={id(p): page_key(p) for p in site.pages},
     )
+
+
+def page_key(page: Page) -> str:
+    """Return the digest of a page's skeleton and text (its part of list and feed keys)."""
+    return _digest(repr(_skeleton(page)), page.digest)
 
 
 def output_key(output: TemplateOutput, keys: SiteKeys, *, template_fp: str) -> str:
@@ -76,7 +81,13 @@ def output_key(output: TemplateOutput, keys: SiteKeys, *, template_fp: str) -> s
 
 
 def lazy_key(output: LazyOutput, keys: SiteKeys) -> str:
-    """Return the key of a feed-like output: the config, its label and its pages' data."""
+    """Return the key of a feed-like output: the config, its label and its pages' data.
+
+    One that shows no page text (the sitemap) depends on the site's skeleton instead, which
+    also decides which pages it lists.
+    """
+    if not output.shows_text:
+        return _digest(keys.config, keys.site, output.path, output.label, len(output.pages))
     pages = tuple(keys.pages.get(id(p)) or _digest(_skeleton(p), p.digest) for p in output.pages)
     return _digest(keys.config, output.path, output.label, pages)
 
@@ -90,7 +101,7 @@ def patch_site_keys(keys: SiteKeys, site: Site, swapped: list[tuple[Page, Page]]
     pages = dict(keys.pages)
     for old, new in swapped:
         pages.pop(id(old), None)
-        pages[id(new)] = _digest(repr(_skeleton(new)), new.digest)
+        pages[id(new)] = page_key(new)
     return SiteKeys(
         site=keys.site,
         everything=_digest(tuple(p.digest for p in site.pages)),

@@ -5,18 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, TypedDict
 
 from blog.config import Config
 from blog.feeds import (
     FeedItem,
+    page_item,
     page_items,
     render_llms_txt,
     render_robots,
     render_rss,
     render_search_index,
     render_sitemap,
+    search_record,
 )
 from blog.languages import translation_key
 from blog.model import Kind, Page, Pager, Section, Taxonomy, Term, Translation
@@ -82,6 +85,11 @@ class LazyOutput:
     """Returns its bytes."""
     label: str = ""
     """Anything else its bytes depend on (a title, a term list)."""
+    shows_text: bool = True
+    """False when it shows only the pages' skeletons (URLs, titles, dates), not their text."""
+    part: Callable[[Page], bytes | None] | None = None
+    """The bytes it holds for one page, verbatim and once (a feed's ``<item>``): a patch
+    replaces them in the previous file instead of making it all again."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -283,14 +291,22 @@ def plan_feeds(site: Site) -> list[Output]:
     for taxonomy in site.taxonomies:
         outputs.append(_taxonomy_feed(site, taxonomy))
         outputs.extend(_feed(site, t.url, t.name, t.pages) for t in taxonomy.terms)
-    outputs.append(_lazy(sitemap_url(site), site.pages, lambda: _sitemap(site)))
+    outputs.append(_lazy(sitemap_url(site), site.pages, lambda: _sitemap(site), shows_text=False))
     if cfg.enable_robots_txt and not site.languages:  # multilingual: one, beside the index
         outputs.append(DataOutput(path=PurePosixPath("robots.txt"), data=render_robots(cfg)))
     search = home + "index.json"
-    outputs.append(_lazy(search, site.pages, lambda: render_search_index(cfg, site.pages)))
+    outputs.append(
+        LazyOutput(
+            path=output_path(search),
+            pages=site.pages,
+            make=lambda: render_search_index(cfg, site.pages),
+            part=partial(search_record, cfg),
+        )
+    )
     if "llms" in cfg.home_outputs:
         llms = home + "llms.txt"
-        outputs.append(_lazy(llms, site.home_pages, lambda: render_llms_txt(cfg, site.home_pages)))
+        make_llms = partial(render_llms_txt, cfg, site.home_pages)
+        outputs.append(_lazy(llms, site.home_pages, make_llms, shows_text=False))
     return outputs
 
 
@@ -304,9 +320,9 @@ def sitemap_url(site: Site) -> str:
 
 
 def _lazy(
-    url: str, pages: tuple[Page, ...], make: Callable[[], bytes], label: str = ""
+    url: str, pages: tuple[Page, ...], make: Callable[[], bytes], *, shows_text: bool
 ) -> LazyOutput:
-    return LazyOutput(path=output_path(url), pages=pages, make=make, label=label)
+    return LazyOutput(path=output_path(url), pages=pages, make=make, shows_text=shows_text)
 
 
 def _feed(site: Site, url: str, title: str, pages: tuple[Page, ...]) -> LazyOutput:
@@ -314,7 +330,13 @@ def _feed(site: Site, url: str, title: str, pages: tuple[Page, ...]) -> LazyOutp
         items = page_items(site.config, sorted(pages, key=date_key))
         return render_rss(site.config, title=title, url=url, items=items)
 
-    return LazyOutput(path=output_path(url + "index.xml"), pages=pages, make=make, label=title)
+    return LazyOutput(
+        path=output_path(url + "index.xml"),
+        pages=pages,
+        make=make,
+        label=title,
+        part=partial(page_item, site.config),
+    )
 
 
 def _taxonomy_feed(site: Site, taxonomy: Taxonomy) -> LazyOutput:
@@ -333,6 +355,7 @@ def _taxonomy_feed(site: Site, taxonomy: Taxonomy) -> LazyOutput:
         pages=pages,
         make=make,
         label=repr([(t.name, t.slug, len(t.pages)) for t in taxonomy.terms]),
+        shows_text=False,
     )
 
 
