@@ -9,20 +9,29 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
 
-from blog.cache import BuildCache, load_cache, save_cache
+from blog import snapshot
+from blog.cache import CACHE_DIR, BuildCache, load_cache, save_cache
 from blog.config import Config, find_config, load_config
 from blog.content import Content, Inclusion, Progress, load_content
 from blog.errors import Diagnostic, Diagnostics
 from blog.fingerprints import SiteKeys, lazy_key, output_key, site_keys
 from blog.gitinfo import git_head, git_lastmods, with_git_lastmod
-from blog.incremental import LastBuild, patch, remember
+from blog.incremental import LastBuild, remember
 from blog.languages import all_taxonomy_names, content_languages
-from blog.livewrite import write_in_place
 from blog.markdown import MarkdownOptions
 from blog.multilingual import assemble_sites, plan_sites
 from blog.pages import PageSettings
 from blog.plan import LazyOutput, Output, TemplateOutput
-from blog.quick import diagnostics_of, inputs_key, load_record, save_record
+from blog.quick import (
+    Inputs,
+    changed_content,
+    diagnostics_of,
+    read_record,
+    save_record,
+    scan_inputs,
+    still_holds,
+)
+from blog.rebuild import Patched, patch_in_memory, patch_saved, snapshot_file
 from blog.render import static_outputs, write_outputs
 from blog.shortcodes import load_shortcode_settings
 from blog.site import Site
@@ -143,13 +152,14 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
     config = load_config(root, diag, base_url=options.base_url)
     out_dir = options.out_dir or root / config.publish_dir
     now = options.now or datetime.now(UTC)
-    quick_key = _quick_key(root, config, out_dir, options) if not diag.items else None
-    if quick_key is not None:
-        record = load_record(root, quick_key, out_dir, now)
-        if record is not None:
-            return _unchanged_result(root, out_dir, record, started)
+    inputs = _inputs(root, config, out_dir, options) if not diag.items else None
+    if inputs is not None:
+        quick = _quick(root, config, out_dir, inputs, options, now, started)
+        if quick is not None:
+            return quick
     cache = _open_cache(root, options, diag)
-    env, template_fp = _environment(config, cache)
+    compiled = root / CACHE_DIR / "templates" if options.use_cache else None
+    env, template_fp = _environment(config, cache, compiled)
     check_templates(env, diag)
     settings = page_settings(config)
     cache.begin(settings, root)
@@ -176,10 +186,15 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
         cache.last_build = replace(
             cache.last_build, diagnostics=result.diagnostics, valid_until=valid_until
         )
-    if result.ok and quick_key is not None:
+    if result.ok and inputs is not None:
+        saved = None
+        if isinstance(cache.last_build, LastBuild):
+            saved = snapshot.save(snapshot_file(root), cache.last_build, inputs.frame)
+            cache.last_build = None
         save_record(
             root,
-            key=quick_key,
+            inputs=inputs,
+            snapshot=saved or "",
             out_dir=out_dir,
             valid_until=next_change(content, now),
             diagnostics=result.diagnostics,
@@ -191,36 +206,31 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
 def _patch(
     root: Path, last: LastBuild, options: BuildOptions, started: float
 ) -> BuildResult | None:
-    """Patch the last build for changed page bodies; None when it takes a full build."""
+    """Patch the serve loop's last build for changed page bodies; None: build it all."""
     assert options.cache is not None and options.changed is not None
     out_dir = options.out_dir or root / last.config.publish_dir
     now = options.now or datetime.now(UTC)
     if options.strict and last.diagnostics:
         return None
-    patched = patch(
-        last,
-        options.changed,
-        options.cache,
-        now=now,
-        inclusion=options.inclusion,
-        previous=partial(_previous, out_dir),
+    patched = patch_in_memory(
+        last, options.changed, options.cache, out_dir, now=now, inclusion=options.inclusion
     )
     if patched is None:
         return None
-    try:
-        report = write_in_place(out_dir, patched.files)
-    except (StaleOutput, OSError):
-        return None
-    for path, data in patched.files.items():
-        options.cache.outputs[path.as_posix()] = (patched.last.keys[path.as_posix()], len(data))
     options.cache.last_build = patched.last
+    return _patched_result(root, out_dir, patched, len(options.changed), started)
+
+
+def _patched_result(
+    root: Path, out_dir: Path, patched: Patched, changed: int, started: float
+) -> BuildResult:
     stats = BuildStats(
         pages=len(patched.last.site.pages),
         outputs=len(patched.last.outputs),
-        written=report.written,
-        unchanged=report.unchanged,
+        written=patched.report.written,
+        unchanged=patched.report.unchanged,
         markdown_rendered=patched.misses,
-        cache_hits=len(options.changed) - patched.misses,
+        cache_hits=changed - patched.misses,
         outputs_rendered=patched.rendered,
         seconds=time.perf_counter() - started,
     )
@@ -228,18 +238,10 @@ def _patch(
         ok=True,
         root=root,
         out_dir=out_dir,
-        diagnostics=last.diagnostics,
+        diagnostics=patched.last.diagnostics,
         stats=stats,
-        content=patched.last.content,
+        content=patched.last.content if patched.last.content.pages else None,
     )
-
-
-def _previous(out_dir: Path, path: PurePosixPath) -> bytes | None:
-    """Return an output's bytes as the last build wrote them, if it is there."""
-    try:
-        return (out_dir / path).read_bytes()
-    except OSError:
-        return None
 
 
 def _load(
@@ -273,8 +275,8 @@ def _load(
     )
 
 
-def _quick_key(root: Path, config: Config, out_dir: Path, options: BuildOptions) -> str | None:
-    """Return the key of every input, when this build may skip an unchanged site."""
+def _inputs(root: Path, config: Config, out_dir: Path, options: BuildOptions) -> Inputs | None:
+    """Digest every input, when this build may skip or patch the last one."""
     if options.cache is not None or not options.use_cache or not options.may_skip:
         return None
     config_file = find_config(root)
@@ -282,7 +284,58 @@ def _quick_key(root: Path, config: Config, out_dir: Path, options: BuildOptions)
     git = git_head(root) if config.enable_git_info else None
     extra = repr((config_text, config, options.inclusion, options.strict, str(out_dir), git))
     folders = (config.static_dir, config.templates_dir, THEME_DIR)
-    return inputs_key(root, folders, config.content_dir, extra)
+    record = read_record(root)
+    known = record.get("content") if record else None
+    return scan_inputs(
+        folders, config.content_dir, extra, known if isinstance(known, dict) else None
+    )
+
+
+def _quick(
+    root: Path,
+    config: Config,
+    out_dir: Path,
+    inputs: Inputs,
+    options: BuildOptions,
+    now: datetime,
+    started: float,
+) -> BuildResult | None:
+    """Skip a build nothing changed for, or patch one whose page bodies changed; else None."""
+    record = read_record(root)
+    if record is None:
+        return None
+    if record.get("key") == inputs.key and still_holds(record, out_dir, now):
+        return _unchanged_result(root, out_dir, record, started)
+    changed = changed_content(record, inputs)
+    saved = record.get("snapshot")
+    if not changed or not isinstance(saved, str) or not saved:
+        return None
+    if not still_holds(record, out_dir, now, check_files=False):
+        return None
+    done = patch_saved(
+        root,
+        config,
+        out_dir,
+        frame=inputs.frame,
+        saved=saved,
+        changed=changed,
+        now=now,
+        inclusion=options.inclusion,
+    )
+    if done is None:
+        return None
+    patched, now_saved = done
+    result = _patched_result(root, out_dir, patched, len(changed), started)
+    save_record(
+        root,
+        inputs=inputs,
+        snapshot=now_saved,
+        out_dir=out_dir,
+        valid_until=patched.last.valid_until,
+        diagnostics=result.diagnostics,
+        stats={"pages": result.stats.pages, "outputs": result.stats.outputs},
+    )
+    return result
 
 
 def _unchanged_result(
@@ -312,7 +365,9 @@ def next_change(content: Content, now: datetime) -> datetime | None:
     return min(moments, default=None)
 
 
-def _environment(config: Config, cache: BuildCache) -> tuple[Environment, str]:
+def _environment(
+    config: Config, cache: BuildCache, compiled_dir: Path | None = None
+) -> tuple[Environment, str]:
     """Return the template environment and its templates' fingerprint.
 
     The environment (with its compiled templates) is kept in the cache while the config and
@@ -324,7 +379,7 @@ def _environment(config: Config, cache: BuildCache) -> tuple[Environment, str]:
         fingerprint = template_fingerprint(kept[1])
         if fingerprint == kept[0]:
             return kept[1], fingerprint
-    env = make_environment(config)
+    env = make_environment(config, compiled_dir)
     fingerprint = template_fingerprint(env)
     cache.environments = {repr(config): (fingerprint, env)}
     return env, fingerprint
@@ -383,7 +438,8 @@ def _assemble_and_write(
     }
     if outputs_now != cache.outputs or cache.out_dir != str(result.out_dir):
         cache.out_dir, cache.outputs, cache.changed = str(result.out_dir), outputs_now, True
-    if options.cache is not None:  # the serve loop: keep what a patch starts from
+    if options.cache is not None or (options.use_cache and options.may_skip):
+        # keep what a patch starts from (the serve loop's in memory, blog build's on disk)
         cache.last_build = remember(
             config=config,
             settings=page_settings(config),

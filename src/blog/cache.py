@@ -21,7 +21,7 @@ from blog.pages import LoadedPage, PageSettings
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 CACHE_DIR = Path(".cache") / "blog"
 
 
@@ -140,8 +140,11 @@ _KEPT = ("fingerprint", "outputs", "out_dir")
 """The fields saved in the state file; the pages go to the page store."""
 
 
-def load_cache(root: Path) -> tuple[BuildCache, str | None]:
-    """Return the site's cache, or an empty one and a warning when it could not be read."""
+def load_cache(root: Path, *, with_pages: bool = True) -> tuple[BuildCache, str | None]:
+    """Return the site's cache, or an empty one and a warning when it could not be read.
+
+    ``with_pages=False`` leaves the page store alone (a patch reads the rows it needs).
+    """
     path = cache_file(root)
     if not path.is_file():
         return BuildCache(), None
@@ -151,7 +154,7 @@ def load_cache(root: Path) -> tuple[BuildCache, str | None]:
         if not isinstance(state, dict) or state.get("version") != (CACHE_VERSION, __version__):
             return BuildCache(), None
         cache = BuildCache(**{name: state[name] for name in _KEPT})
-        entries = pagestore.read_all(pages_file(root), cache.fingerprint)
+        entries = pagestore.read_all(pages_file(root), cache.fingerprint) if with_pages else {}
     except Exception as exc:  # a damaged cache of any kind means a cold build, never a crash
         return (
             BuildCache(),

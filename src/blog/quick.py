@@ -12,7 +12,8 @@ import hashlib
 import json
 import os
 import stat as stat_module
-from dataclasses import asdict
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -20,14 +21,54 @@ from blog import __version__
 from blog.errors import Diagnostic
 from blog.writer import MARKER, read_manifest
 
-RECORD = Path(".cache") / "blog" / "quick-v1.json"
+RECORD = Path(".cache") / "blog" / "quick-v2.json"
 
 
-def inputs_key(root: Path, folders: tuple[Path, ...], content_dir: Path, extra: str) -> str:
-    """Return a digest of every input of a build (content by bytes, the rest by stat)."""
-    digest = hashlib.blake2b(f"{__version__}\0{extra}".encode(), digest_size=16)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Inputs:
+    """What a build reads, digested."""
+
+    key: str
+    """Digest of every input."""
+    frame: str
+    """Digest of every input but the content files (config, flags, templates, static)."""
+    content: dict[str, tuple[int, int, str]]
+    """Content file → (size, mtime in ns, digest of its bytes)."""
+
+
+def scan_inputs(
+    folders: tuple[Path, ...],
+    content_dir: Path,
+    extra: str,
+    known: Mapping[str, tuple[int, int, str]] | None = None,
+) -> Inputs:
+    """Digest every input of a build: content by bytes, the rest by size and time.
+
+    A content file whose size and time are those in ``known`` (the last record) keeps its
+    digest there without being read again.
+    """
+    frame = _frame(folders, extra)
+    content: dict[str, tuple[int, int, str]] = {}
+    digest = hashlib.blake2b(frame.encode(), digest_size=16)
     for path in sorted(_files(content_dir)):
-        digest.update(path.encode() + b"\0" + _content_digest(path))
+        entry = _content_entry(path, (known or {}).get(path))
+        content[path] = entry
+        digest.update(f"{path}\0{entry[2]}\0".encode())
+    return Inputs(key=digest.hexdigest(), frame=frame, content=content)
+
+
+def _content_entry(path: str, known: tuple[int, int, str] | None) -> tuple[int, int, str]:
+    try:
+        stat = os.stat(path)  # noqa: PTH116 (thousands of files: plain calls)
+    except OSError as exc:
+        return (-1, -1, f"unreadable {exc.errno}")
+    if known is not None and tuple(known[:2]) == (stat.st_size, stat.st_mtime_ns):
+        return (stat.st_size, stat.st_mtime_ns, known[2])
+    return (stat.st_size, stat.st_mtime_ns, _content_digest(path).hex())
+
+
+def _frame(folders: tuple[Path, ...], extra: str) -> str:
+    digest = hashlib.blake2b(f"{__version__}\0{extra}".encode(), digest_size=16)
     for folder in folders:
         for path in sorted(_files(folder)):
             try:
@@ -37,6 +78,20 @@ def inputs_key(root: Path, folders: tuple[Path, ...], content_dir: Path, extra: 
                 continue
             digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
+
+
+def changed_content(record: Mapping[str, object], inputs: Inputs) -> tuple[Path, ...] | None:
+    """Return the content files edited since ``record``'s build; None unless only edits.
+
+    None when anything else changed too: the config, flags, templates or static files, or a
+    content file that was added or removed.
+    """
+    known = record.get("content")
+    if record.get("frame") != inputs.frame or not isinstance(known, dict):
+        return None
+    if known.keys() != inputs.content.keys():
+        return None
+    return tuple(Path(path) for path, entry in inputs.content.items() if known[path][2] != entry[2])
 
 
 def _content_digest(path: str) -> bytes:
@@ -61,29 +116,37 @@ def _files(folder: Path) -> list[str]:
     return found
 
 
-def load_record(root: Path, key: str, out_dir: Path, now: datetime) -> dict[str, object] | None:
-    """Return the last build's record when it was made from ``key`` and still holds."""
+def read_record(root: Path) -> dict[str, object] | None:
+    """Return the last good build's record, if any."""
     try:
         record = json.loads((root / RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(record, dict) or record.get("key") != key:
-        return None
-    if record.get("out_dir") != str(out_dir) or not _intact(out_dir, record):
-        return None
+    return record if isinstance(record, dict) else None
+
+
+def still_holds(
+    record: Mapping[str, object], out_dir: Path, now: datetime, *, check_files: bool = True
+) -> bool:
+    """Whether the output folder is as that build left it and no page came due since.
+
+    ``check_files`` also makes sure every file of the manifest is still there.
+    """
+    if record.get("out_dir") != str(out_dir) or not _intact(out_dir, record, check_files):
+        return False
     until = record.get("valid_until")
-    if isinstance(until, str) and now >= datetime.fromisoformat(until):
-        return None  # a page was due to appear or expire since
-    return record
+    return not (isinstance(until, str) and now >= datetime.fromisoformat(until))
 
 
-def _intact(out_dir: Path, record: dict[str, object]) -> bool:
+def _intact(out_dir: Path, record: Mapping[str, object], check_files: bool) -> bool:
     try:
         marker = (out_dir / MARKER).read_bytes()
     except OSError:
         return False
     if hashlib.blake2b(marker, digest_size=16).hexdigest() != record.get("marker"):
         return False
+    if not check_files:
+        return True
     files = read_manifest(out_dir) or {}
     return all((out_dir / rel).is_file() for rel in files)
 
@@ -91,7 +154,8 @@ def _intact(out_dir: Path, record: dict[str, object]) -> bool:
 def save_record(
     root: Path,
     *,
-    key: str,
+    inputs: Inputs,
+    snapshot: str,
     out_dir: Path,
     valid_until: datetime | None,
     diagnostics: tuple[Diagnostic, ...],
@@ -101,7 +165,10 @@ def save_record(
     try:
         marker = hashlib.blake2b((out_dir / MARKER).read_bytes(), digest_size=16).hexdigest()
         record = {
-            "key": key,
+            "key": inputs.key,
+            "frame": inputs.frame,
+            "content": inputs.content,
+            "snapshot": snapshot,
             "out_dir": str(out_dir),
             "marker": marker,
             "valid_until": valid_until.isoformat() if valid_until else None,

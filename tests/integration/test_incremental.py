@@ -173,3 +173,85 @@ def test_a_template_change_takes_the_full_build(site: Path) -> None:
     assert (server.out / "posts/p3/index.html").read_text().startswith("<!DOCTYPE html><title>")
     assert was_patched(server.edit("content/posts/p3.md", "Opening", "Changed opening"))
     assert_same_as_full_build(server)
+
+
+# ---------------------------------------------------------------- `blog build`, one process each
+
+
+def cli_build(site: Path) -> BuildResult:
+    """A `blog build` in the site folder: the persistent cache, a new process's state."""
+    return build(site, BuildOptions())
+
+
+def cli_edit(site: Path, rel: str, old: str, new: str) -> BuildResult:
+    path = site / rel
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+    return cli_build(site)
+
+
+def assert_public_same_as_full_build(site: Path) -> None:
+    fresh = site.parent / "fresh"
+    result = build(site, BuildOptions(out_dir=fresh, use_cache=False))
+    assert result.ok
+    ours, theirs = snapshot(site / "public"), snapshot(fresh)
+    ours.pop(".blog-output"), theirs.pop(".blog-output")  # the manifests name their folders
+    assert ours == theirs
+
+
+def test_build_after_a_body_edit_patches_the_saved_build(site: Path) -> None:
+    assert cli_build(site).ok
+    result = cli_edit(site, "content/posts/p10.md", "Opening of post 10.", "A new opening.")
+    assert was_patched(result)
+    assert "A new opening." in (site / "public/posts/p10/index.html").read_text()
+    assert "A new opening." in (site / "public/page/3/index.html").read_text()  # its pager
+    assert_public_same_as_full_build(site)
+    again = cli_edit(site, "content/posts/p3.md", "## Part\n", "## Part\n\nMore.\n")
+    assert was_patched(again)
+    assert_public_same_as_full_build(site)
+
+
+def test_build_patches_keep_warnings_and_counts(site: Path) -> None:
+    path = site / "content/posts/p9.md"
+    path.write_text(path.read_text().replace("## Part\n", "## Part\n\n[gone](nothing.md)\n"))
+    first = cli_build(site)
+    result = cli_edit(site, "content/posts/p9.md", "Opening of post 9.", "Edited.")
+    assert was_patched(result)
+    assert [d.message for d in result.diagnostics] == [d.message for d in first.diagnostics]
+    assert result.stats.pages == first.stats.pages and result.stats.outputs == first.stats.outputs
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["title", "config", "template", "new file", "no snapshot", "damaged snapshot", "no pages"],
+)
+def test_build_takes_the_full_path_when_a_patch_cannot_be_trusted(site: Path, change: str) -> None:
+    assert cli_build(site).ok
+    cache_dir = site / ".cache/blog"
+    if change == "title":
+        (site / "content/posts/p8.md").write_text(post(8).replace("Post 8", "Renamed"))
+    elif change == "config":
+        (site / "config.yaml").write_text(CONFIG.replace("title: T", "title: U"))
+    elif change == "template":
+        (site / "templates").mkdir()
+        (site / "templates/page.html").write_text("<!DOCTYPE html><title>{{ page.title }}</title>")
+    elif change == "new file":
+        (site / "content/posts/p60.md").write_text(post(60))
+    elif change == "no snapshot":
+        for path in cache_dir.glob("last-*"):
+            path.unlink()
+    elif change == "damaged snapshot":
+        for path in cache_dir.glob("last-*"):
+            path.write_bytes(b"\x80\x05garbage")
+    elif change == "no pages":
+        for path in cache_dir.glob("pages-*"):
+            path.unlink()
+    if change in ("no snapshot", "damaged snapshot", "no pages"):
+        (site / "content/posts/p8.md").write_text(post(8, body="Edited body."))
+    result = cli_build(site)
+    assert result.ok and not was_patched(result), change
+    assert_public_same_as_full_build(site)
+    # and the build after it patches again
+    assert was_patched(cli_edit(site, "content/posts/p2.md", "Opening", "Changed opening"))
+    assert_public_same_as_full_build(site)
