@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from blog import __version__, pagestore
+from blog.fastpickle import collector_paused
 from blog.pages import LoadedPage, PageSettings
 
 log = logging.getLogger(__name__)
@@ -149,7 +150,7 @@ def load_cache(root: Path, *, with_pages: bool = True) -> tuple[BuildCache, str 
     if not path.is_file():
         return BuildCache(), None
     try:
-        with path.open("rb") as handle:
+        with path.open("rb") as handle, collector_paused():
             state: Any = pickle.load(handle)
         if not isinstance(state, dict) or state.get("version") != (CACHE_VERSION, __version__):
             return BuildCache(), None
@@ -197,7 +198,17 @@ def save_cache(root: Path, cache: BuildCache) -> None:
             state.update((name, getattr(cache, name)) for name in _KEPT)
             pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
         temp.replace(path)
+        _remove_other_versions(path.parent)
         cache.changed = cache.replace_all = False
         cache.dirty.clear()
     except OSError as exc:
         log.warning("could not save the build cache: %s", exc)
+
+
+def _remove_other_versions(folder: Path) -> None:
+    """Delete the cache files an older (or newer) version of blog left behind."""
+    current = {f"build-v{CACHE_VERSION}.pickle", f"pages-v{CACHE_VERSION}.sqlite"}
+    for pattern in ("build-v*.pickle", "pages-v*.sqlite*"):
+        for stale in folder.glob(pattern):
+            if stale.name not in current and not stale.name.endswith("-journal"):
+                stale.unlink(missing_ok=True)

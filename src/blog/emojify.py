@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from functools import cache
 
-import emoji
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
@@ -27,6 +26,8 @@ def emoji_plugin(md: MarkdownIt) -> None:
 @cache
 def _emoji(shortcode: str) -> str:
     """Return the emoji of a ``:name:`` shortcode, or the shortcode when it names none."""
+    import emoji  # here: only sites with enableEmoji pay for loading its tables
+
     return str(emoji.emojize(shortcode, language="alias"))
 
 

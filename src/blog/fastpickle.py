@@ -6,9 +6,12 @@ this form is several times faster both ways, which is most of a warm build's loa
 
 from __future__ import annotations
 
+import gc
 import io
 import pickle
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
@@ -83,3 +86,24 @@ def dumps(obj: object) -> bytes:
     buffer = io.BytesIO()
     dump(obj, buffer)
     return buffer.getvalue()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a cache is loaded, then exempt what it made.
+
+    Loading makes hundreds of thousands of objects, none of them garbage, and they live as
+    long as the build: the collector would walk them all again and again (at 10,000 posts
+    three quarters of loading the saved build: 0.73 s against 0.22 s), and once more at its
+    next full collection. ``gc.freeze`` moves them out of its sight (reference counting
+    still frees them). Only ``blog build`` processes load caches; the dev server keeps its
+    own in memory.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()

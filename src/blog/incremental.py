@@ -198,6 +198,13 @@ def patch(
     site = patched_site(last.site, {id(last.current[p]): page for p, page in new_pages.items()})
     current = {**last.current, **new_pages}
     swapped = [(last.current[path], page) for path, page in new_pages.items()]
+    before = swapped  # the old pages whole, for finding their parts in the feeds
+    if hydrate is not None:
+        try:
+            whole = hydrate(last, (old for old, _ in swapped))
+        except LookupError:
+            return None
+        before = [(whole.get(old.file_path, old), new) for old, new in swapped]
     site_keys = patch_site_keys(last.site_keys, site, swapped)
     shown = {i for path in new_pages for i in last.dependents.get(path, ())}
     affected = sorted(shown | set(last.show_all))
@@ -216,8 +223,10 @@ def patch(
             outputs[index] = fresh
             key = lazy_key(fresh, site_keys)
             if key != keys.get(fresh.path.as_posix()):
-                mine = [pair for pair in swapped if index in last.dependents[pair[1].file_path]]
+                mine = [pair for pair in before if index in last.dependents[pair[1].file_path]]
                 data = _spliced(fresh, mine, previous(fresh.path))
+                if data is None and hydrate is not None:
+                    return None  # making it whole needs every page whole: the full build
                 made[fresh.path] = data if data is not None else fresh.make()
         elif isinstance(output, TemplateOutput):
             context = _retarget(output.context, site, current)

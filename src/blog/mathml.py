@@ -20,7 +20,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Protocol
 
-from latex2mathml.converter import convert
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
@@ -148,6 +147,8 @@ def tex_to_mathml(tex: str, *, display: bool) -> tuple[str, str | None]:
     """Return the MathML of a TeX formula and None, or ("", the problem) when it fails."""
     if not tex:
         return "", "the formula is empty"
+    from latex2mathml.converter import convert  # here: only pages with math pay for loading it
+
     try:
         mathml = convert(tex, display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises bare Exception subclasses, and others

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import closing, contextmanager
 from pathlib import Path, PurePosixPath
 
-from blog.fastpickle import dumps
+from blog.fastpickle import collector_paused, dumps
 from blog.pages import LoadedPage
 
 Entry = tuple[str, LoadedPage, tuple[int, int] | None]
@@ -58,7 +58,8 @@ def read_all(path: Path, fingerprint: str) -> dict[PurePosixPath, Entry]:
         if _fingerprint(db) != fingerprint:
             return {}
         rows = db.execute("SELECT rel, digest, size, mtime, page FROM pages").fetchall()
-    return {PurePosixPath(rel): _entry(*rest) for rel, *rest in rows}
+    with collector_paused():
+        return {PurePosixPath(rel): _entry(*rest) for rel, *rest in rows}
 
 
 def read_one(path: Path, fingerprint: str, rel: PurePosixPath) -> Entry | None:

@@ -30,7 +30,7 @@ from blog import pagestore
 from blog.config import Config
 from blog.content import Content
 from blog.errors import Diagnostics
-from blog.fastpickle import FastPickler, make, register
+from blog.fastpickle import FastPickler, collector_paused, dumps, make, register
 from blog.fingerprints import SiteKeys, page_key
 from blog.incremental import LastBuild, patched_site
 from blog.links import resolve_page
@@ -49,9 +49,9 @@ from blog.templates import Environment
 
 register(Site, Section, Taxonomy, Term, Pager, Translation, SourceFile)
 
-SNAPSHOT_VERSION = 1
-_LIGHT = {"html": "", "toc": (), "links": ()}
-"""What a light page leaves out (summary, plain text, anchors stay: lists and checks use them)."""
+SNAPSHOT_VERSION = 2
+_LIGHT = {"html": "", "toc": (), "links": (), "plain_text": ""}
+"""What a light page leaves out (its summary and anchors stay: lists and checks use them)."""
 _PAGE_FIELDS = tuple(f.name for f in fields(Page))
 _EMPTY_CONTENT = Content(pages=(), branches=(), files=(), excluded=())
 
@@ -82,7 +82,7 @@ def _dump(path: Path, state: object) -> bool:
 
 def _load(path: Path) -> Any:
     try:
-        with path.open("rb") as handle:
+        with path.open("rb") as handle, collector_paused():
             return pickle.load(handle)
     except Exception:  # missing, old or damaged: the full build makes it again
         return None
@@ -122,6 +122,9 @@ def save(path: Path, last: LastBuild, frame: str) -> str | None:
         "valid_until": last.valid_until,
     }
     overlay_of(path).unlink(missing_ok=True)
+    for stale in path.parent.glob("last-v*.pickle"):  # another version's
+        if stale not in (path, overlay_of(path)):
+            stale.unlink(missing_ok=True)
     return token if _dump(path, state) else None
 
 
@@ -150,7 +153,9 @@ def _every_page(site: Site) -> list[Page]:
 def _output_ref(output: Output | None, files: Mapping[int, str]) -> tuple[Any, ...]:
     if isinstance(output, TemplateOutput):
         context = output.context
-        return ("t", output.path.as_posix(), output.templates, _context_ref(context, files))
+        # Pickled on its own: only the few a patch may touch are ever loaded.
+        ref = dumps(_context_ref(context, files))
+        return ("t", output.path.as_posix(), output.templates, ref)
     if isinstance(output, LazyOutput):
         return ("l", output.path.as_posix())
     if isinstance(output, CopyOutput):
@@ -270,7 +275,7 @@ def _output(
 ) -> Output | None:
     kind, path = ref[0], ref[1] if len(ref) > 1 else ""
     if kind == "t":
-        context = _context(ref[3], site, by_file)
+        context = _context(pickle.loads(ref[3]), site, by_file)
         return TemplateOutput(path=PurePosixPath(path), templates=ref[2], context=context)
     if kind == "l":
         return feeds.get(path)
