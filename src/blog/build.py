@@ -4,39 +4,31 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
 
 from blog import snapshot
 from blog.cache import CACHE_DIR, BuildCache, load_cache, save_cache
-from blog.config import Config, find_config, load_config
-from blog.content import Content, Inclusion, Progress, load_content
-from blog.errors import Diagnostic, Diagnostics
+from blog.config import Config, load_config
+from blog.content import Content, load_content
+from blog.errors import Diagnostics
 from blog.fingerprints import SiteKeys, lazy_key, output_key, site_keys
-from blog.gitinfo import git_head, git_lastmods, with_git_lastmod
+from blog.gitinfo import git_lastmods, with_git_lastmod
 from blog.incremental import LastBuild, remember
 from blog.languages import all_taxonomy_names, content_languages
 from blog.markdown import MarkdownOptions
 from blog.multilingual import assemble_sites, plan_sites
 from blog.pages import PageSettings
 from blog.plan import LazyOutput, Output, TemplateOutput
-from blog.quick import (
-    Inputs,
-    changed_content,
-    diagnostics_of,
-    read_record,
-    save_record,
-    scan_inputs,
-    still_holds,
-)
-from blog.rebuild import Patched, patch_in_memory, patch_saved, snapshot_file
+from blog.quick import save_record
+from blog.rebuild import patch_served, scan_site_inputs, skip_or_patch, snapshot_file
 from blog.render import static_outputs, write_outputs
+from blog.results import BuildOptions, BuildResult, BuildStats
 from blog.shortcodes import load_shortcode_settings
 from blog.site import Site
 from blog.templates import (
-    THEME_DIR,
     Environment,
     check_templates,
     make_environment,
@@ -46,77 +38,7 @@ from blog.writer import StaleOutput
 
 log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BuildOptions:
-    """How to build (the command-line flags)."""
-
-    out_dir: Path | None = None
-    """Output folder; None means the config's ``publishDir`` (``public``)."""
-    inclusion: Inclusion = field(default_factory=Inclusion)
-    """Drafts, future and expired pages to include."""
-    base_url: str | None = None
-    """Overrides the config's ``baseURL``."""
-    strict: bool = False
-    """Fail on warnings too."""
-    now: datetime | None = None
-    """The moment that decides future and expired pages (default: now)."""
-    cache: BuildCache | None = None
-    """An in-memory cache kept across builds (the serve loop's); None: the site's own."""
-    use_cache: bool = True
-    """Read and write the site's persistent cache in ``.cache/blog/`` (``--no-cache``: no)."""
-    may_skip: bool = True
-    """Skip the build when no input changed since the last good one (``--explain``: no)."""
-    progress: Progress | None = None
-    """Told (stage, done, total) as the build goes."""
-    changed: tuple[Path, ...] | None = None
-    """The files changed since the last build (the serve loop's watcher); None: unknown.
-
-    With an in-memory ``cache`` holding the last build, a change of page bodies only is
-    patched into it (``incremental.py``) instead of running every stage.
-    """
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BuildStats:
-    """Counts for the summary line and the rebuild tests."""
-
-    pages: int = 0
-    """Regular pages published."""
-    outputs: int = 0
-    """Files in the output."""
-    written: int = 0
-    """Files whose bytes changed."""
-    unchanged: int = 0
-    """Files kept from the previous build."""
-    removed: int = 0
-    """Files removed since the previous build."""
-    markdown_rendered: int = 0
-    """Content files rendered (cache misses)."""
-    cache_hits: int = 0
-    """Content files taken from the cache."""
-    outputs_rendered: int = 0
-    """Template outputs rendered (the rest were unchanged)."""
-    seconds: float = 0.0
-    """Wall time."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BuildResult:
-    """What a build did and found."""
-
-    ok: bool
-    """Whether the new site was written."""
-    root: Path
-    """The site folder."""
-    out_dir: Path
-    """The output folder."""
-    diagnostics: tuple[Diagnostic, ...]
-    """Every error and warning."""
-    stats: BuildStats
-    """Counts."""
-    content: Content | None = None
-    """What was read (for ``--explain`` and ``list``)."""
+__all__ = ["BuildOptions", "BuildResult", "BuildStats", "build", "next_change", "page_settings"]
 
 
 def page_settings(config: Config) -> PageSettings:
@@ -145,16 +67,16 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
     if options.cache is not None:
         last, options.cache.last_build = options.cache.last_build, None
         if isinstance(last, LastBuild) and options.changed is not None:
-            patched = _patch(root, last, options, started)
+            patched = patch_served(root, last, options, started)
             if patched is not None:
                 return patched
     diag = Diagnostics()
     config = load_config(root, diag, base_url=options.base_url)
     out_dir = options.out_dir or root / config.publish_dir
     now = options.now or datetime.now(UTC)
-    inputs = _inputs(root, config, out_dir, options) if not diag.items else None
+    inputs = scan_site_inputs(root, config, out_dir, options) if not diag.items else None
     if inputs is not None:
-        quick = _quick(root, config, out_dir, inputs, options, now, started)
+        quick = skip_or_patch(root, config, out_dir, inputs, options, now, started)
         if quick is not None:
             return quick
     cache = _open_cache(root, options, diag)
@@ -203,47 +125,6 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
     return result
 
 
-def _patch(
-    root: Path, last: LastBuild, options: BuildOptions, started: float
-) -> BuildResult | None:
-    """Patch the serve loop's last build for changed page bodies; None: build it all."""
-    assert options.cache is not None and options.changed is not None
-    out_dir = options.out_dir or root / last.config.publish_dir
-    now = options.now or datetime.now(UTC)
-    if options.strict and last.diagnostics:
-        return None
-    patched = patch_in_memory(
-        last, options.changed, options.cache, out_dir, now=now, inclusion=options.inclusion
-    )
-    if patched is None:
-        return None
-    options.cache.last_build = patched.last
-    return _patched_result(root, out_dir, patched, len(options.changed), started)
-
-
-def _patched_result(
-    root: Path, out_dir: Path, patched: Patched, changed: int, started: float
-) -> BuildResult:
-    stats = BuildStats(
-        pages=len(patched.last.site.pages),
-        outputs=len(patched.last.outputs),
-        written=patched.report.written,
-        unchanged=patched.report.unchanged,
-        markdown_rendered=patched.misses,
-        cache_hits=changed - patched.misses,
-        outputs_rendered=patched.rendered,
-        seconds=time.perf_counter() - started,
-    )
-    return BuildResult(
-        ok=True,
-        root=root,
-        out_dir=out_dir,
-        diagnostics=patched.last.diagnostics,
-        stats=stats,
-        content=patched.last.content if patched.last.content.pages else None,
-    )
-
-
 def _load(
     config: Config,
     settings: PageSettings,
@@ -272,86 +153,6 @@ def _load(
         content,
         pages=with_git_lastmod(content.pages, dates),
         branches=with_git_lastmod(content.branches, dates),
-    )
-
-
-def _inputs(root: Path, config: Config, out_dir: Path, options: BuildOptions) -> Inputs | None:
-    """Digest every input, when this build may skip or patch the last one."""
-    if options.cache is not None or not options.use_cache or not options.may_skip:
-        return None
-    config_file = find_config(root)
-    config_text = config_file.read_bytes() if config_file else b""
-    git = git_head(root) if config.enable_git_info else None
-    extra = repr((config_text, config, options.inclusion, options.strict, str(out_dir), git))
-    folders = (config.static_dir, config.templates_dir, THEME_DIR)
-    record = read_record(root)
-    known = record.get("content") if record else None
-    return scan_inputs(
-        folders, config.content_dir, extra, known if isinstance(known, dict) else None
-    )
-
-
-def _quick(
-    root: Path,
-    config: Config,
-    out_dir: Path,
-    inputs: Inputs,
-    options: BuildOptions,
-    now: datetime,
-    started: float,
-) -> BuildResult | None:
-    """Skip a build nothing changed for, or patch one whose page bodies changed; else None."""
-    record = read_record(root)
-    if record is None:
-        return None
-    if record.get("key") == inputs.key and still_holds(record, out_dir, now):
-        return _unchanged_result(root, out_dir, record, started)
-    changed = changed_content(record, inputs)
-    saved = record.get("snapshot")
-    if not changed or not isinstance(saved, str) or not saved:
-        return None
-    if not still_holds(record, out_dir, now, check_files=False):
-        return None
-    done = patch_saved(
-        root,
-        config,
-        out_dir,
-        frame=inputs.frame,
-        saved=saved,
-        changed=changed,
-        now=now,
-        inclusion=options.inclusion,
-    )
-    if done is None:
-        return None
-    patched, now_saved = done
-    result = _patched_result(root, out_dir, patched, len(changed), started)
-    save_record(
-        root,
-        inputs=inputs,
-        snapshot=now_saved,
-        out_dir=out_dir,
-        valid_until=patched.last.valid_until,
-        diagnostics=result.diagnostics,
-        stats={"pages": result.stats.pages, "outputs": result.stats.outputs},
-    )
-    return result
-
-
-def _unchanged_result(
-    root: Path, out_dir: Path, record: dict[str, object], started: float
-) -> BuildResult:
-    counts = record.get("stats")
-    counts = counts if isinstance(counts, dict) else {}
-    outputs = int(counts.get("outputs", 0))
-    stats = BuildStats(
-        pages=int(counts.get("pages", 0)),
-        outputs=outputs,
-        unchanged=outputs,
-        seconds=time.perf_counter() - started,
-    )
-    return BuildResult(
-        ok=True, root=root, out_dir=out_dir, diagnostics=diagnostics_of(record), stats=stats
     )
 
 

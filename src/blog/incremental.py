@@ -32,10 +32,11 @@ from blog.errors import Diagnostic, Diagnostics
 from blog.fingerprints import SiteKeys, lazy_key, output_key, patch_site_keys
 from blog.languages import ContentLanguages
 from blog.links import fragment_targets, resolve_page
-from blog.model import Page, Section, Taxonomy
+from blog.model import Page
 from blog.pages import PageSettings, load_page
-from blog.plan import Context, LazyOutput, Output, TemplateOutput, plan_feeds
+from blog.plan import LazyOutput, Output, TemplateOutput, plan_feeds
 from blog.site import Site
+from blog.swap import patched_site, retarget
 from blog.templates import Environment
 from blog.workers import render_templates
 
@@ -229,7 +230,7 @@ def patch(
                     return None  # making it whole needs every page whole: the full build
                 made[fresh.path] = data if data is not None else fresh.make()
         elif isinstance(output, TemplateOutput):
-            context = _retarget(output.context, site, current)
+            context = retarget(output.context, site, current)
             fresh_template = replace(output, context=context)
             outputs[index] = fresh_template
             key = output_key(fresh_template, site_keys, template_fp=last.template_fp)
@@ -318,7 +319,7 @@ def _hydrated(
         site = patched_site(site, {id(current[path]): page for path, page in whole.items()})
     current = {**current, **whole}
     return [
-        (index, replace(output, context=_retarget(output.context, site, current)))
+        (index, replace(output, context=retarget(output.context, site, current)))
         for index, output in pending
     ]
 
@@ -373,95 +374,3 @@ def _same_skeleton(old: Page, new: Page, last: LastBuild) -> bool:
     if old.reading_minutes != new.reading_minutes:
         return False  # every list shows it: every output's key changes
     return old.anchors == new.anchors or old.source not in last.linked_anchors
-
-
-def patched_site(site: Site, new: Mapping[int, Page]) -> Site:
-    """Return ``site`` with the pages whose ids are keys of ``new`` replaced everywhere."""
-    ids = new.keys()
-
-    def swap(pages: tuple[Page, ...]) -> tuple[Page, ...]:
-        # In C (map, isdisjoint, index): 10,000 pages in well under a millisecond.
-        present = list(map(id, pages))
-        if ids.isdisjoint(present):
-            return pages
-        swapped = list(pages)
-        for old in ids:
-            if old in present:
-                swapped[present.index(old)] = new[old]
-        return tuple(swapped)
-
-    def maybe(page: Page | None) -> Page | None:
-        return None if page is None else new.get(id(page), page)
-
-    sections = tuple(_swap_section(s, swap) for s in site.sections)
-    taxonomies = tuple(_swap_taxonomy(t, swap) for t in site.taxonomies)
-    neighbours = dict(site.neighbour_map)
-    for page in new.values():  # the entries naming a swapped page are its neighbours'
-        for beside in site.neighbour_map.get(page.source, (None, None)):
-            if beside is not None and beside.source in neighbours:
-                newer, older = site.neighbour_map[beside.source]
-                neighbours[beside.source] = (maybe(newer), maybe(older))
-    related = dict(site.related_map)
-    for source, found in site.related_map.items():
-        if not ids.isdisjoint(map(id, found)):
-            related[source] = swap(found)
-    return replace(
-        site,
-        pages=swap(site.pages),
-        home_pages=swap(site.home_pages),
-        sections=sections,
-        by_path={s.path: s for s in sections},
-        taxonomies=taxonomies,
-        neighbour_map=neighbours,
-        related_map=related,
-    )
-
-
-Swap = Callable[[tuple[Page, ...]], tuple[Page, ...]]
-
-
-def _swap_section(section: Section, swap: Swap) -> Section:
-    pages, regular = swap(section.pages), swap(section.regular_pages)
-    if pages is section.pages and regular is section.regular_pages:
-        return section
-    return replace(section, pages=pages, regular_pages=regular)
-
-
-def _swap_taxonomy(taxonomy: Taxonomy, swap: Swap) -> Taxonomy:
-    terms = tuple(
-        term if (pages := swap(term.pages)) is term.pages else replace(term, pages=pages)
-        for term in taxonomy.terms
-    )
-    if all(a is b for a, b in zip(terms, taxonomy.terms, strict=True)):
-        return taxonomy
-    return replace(taxonomy, terms=terms)
-
-
-def _retarget(context: Context, site: Site, current: Mapping[Path, Page]) -> Context:
-    """Return a context of the last build pointing at the patched site and pages."""
-
-    def now(page: Page | None) -> Page | None:
-        return None if page is None else current.get(page.file_path, page)
-
-    def all_now(pages: tuple[Page, ...]) -> tuple[Page, ...]:
-        return tuple(current.get(p.file_path, p) for p in pages)
-
-    fresh = Context(**context)
-    fresh["site"] = site
-    fresh["page"] = now(context.get("page"))
-    fresh["prev_page"] = now(context.get("prev_page"))
-    fresh["next_page"] = now(context.get("next_page"))
-    fresh["related"] = all_now(context.get("related", ()))
-    pager = context.get("pager")
-    if pager is not None:
-        fresh["pager"] = replace(pager, items=all_now(pager.items))
-    section = context.get("section")
-    if section is not None:
-        fresh["section"] = site.section(section.path)
-    taxonomy, term = context.get("taxonomy"), context.get("term")
-    if taxonomy is not None:
-        new_taxonomy = next(t for t in site.taxonomies if t.name == taxonomy.name)
-        fresh["taxonomy"] = new_taxonomy
-        if term is not None:
-            fresh["term"] = next(t for t in new_taxonomy.terms if t.slug == term.slug)
-    return fresh

@@ -11,9 +11,10 @@ Both return None whenever the full build must run instead; nothing is written th
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
 
@@ -26,11 +27,22 @@ from blog.cache import (
     save_cache,
     settings_fingerprint,
 )
-from blog.config import Config
+from blog.config import Config, find_config
 from blog.content import Inclusion
+from blog.gitinfo import git_head
 from blog.incremental import LastBuild, Patch, patch
 from blog.livewrite import write_in_place
-from blog.templates import make_environment, template_fingerprint
+from blog.quick import (
+    Inputs,
+    changed_content,
+    diagnostics_of,
+    read_record,
+    save_record,
+    scan_inputs,
+    still_holds,
+)
+from blog.results import BuildOptions, BuildResult, BuildStats
+from blog.templates import THEME_DIR, make_environment, template_fingerprint
 from blog.writer import StaleOutput, WriteReport, write_changes
 
 
@@ -148,3 +160,131 @@ def _remember_outputs(cache: BuildCache, patched: Patch) -> None:
         rel = path.as_posix()
         cache.outputs[rel] = (patched.last.keys[rel], len(data))
         cache.changed = True
+
+
+# ---------------------------------------------------------------- as build() calls them
+
+
+def patch_served(
+    root: Path, last: LastBuild, options: BuildOptions, started: float
+) -> BuildResult | None:
+    """Patch the serve loop's last build for changed page bodies; None: build it all."""
+    assert options.cache is not None and options.changed is not None
+    out_dir = options.out_dir or root / last.config.publish_dir
+    now = options.now or datetime.now(UTC)
+    if options.strict and last.diagnostics:
+        return None
+    patched = patch_in_memory(
+        last, options.changed, options.cache, out_dir, now=now, inclusion=options.inclusion
+    )
+    if patched is None:
+        return None
+    options.cache.last_build = patched.last
+    return patched_result(root, out_dir, patched, len(options.changed), started)
+
+
+def patched_result(
+    root: Path, out_dir: Path, patched: Patched, changed: int, started: float
+) -> BuildResult:
+    """Return what a patch did, as a build reports it."""
+    stats = BuildStats(
+        pages=len(patched.last.site.pages),
+        outputs=len(patched.last.outputs),
+        written=patched.report.written,
+        unchanged=patched.report.unchanged,
+        markdown_rendered=patched.misses,
+        cache_hits=changed - patched.misses,
+        outputs_rendered=patched.rendered,
+        seconds=time.perf_counter() - started,
+    )
+    return BuildResult(
+        ok=True,
+        root=root,
+        out_dir=out_dir,
+        diagnostics=patched.last.diagnostics,
+        stats=stats,
+        content=patched.last.content if patched.last.content.pages else None,
+    )
+
+
+def scan_site_inputs(
+    root: Path, config: Config, out_dir: Path, options: BuildOptions
+) -> Inputs | None:
+    """Digest every input, when this build may skip or patch the last one."""
+    if options.cache is not None or not options.use_cache or not options.may_skip:
+        return None
+    config_file = find_config(root)
+    config_text = config_file.read_bytes() if config_file else b""
+    git = git_head(root) if config.enable_git_info else None
+    extra = repr((config_text, config, options.inclusion, options.strict, str(out_dir), git))
+    folders = (config.static_dir, config.templates_dir, THEME_DIR)
+    record = read_record(root)
+    known = record.get("content") if record else None
+    return scan_inputs(
+        folders, config.content_dir, extra, known if isinstance(known, dict) else None
+    )
+
+
+def skip_or_patch(
+    root: Path,
+    config: Config,
+    out_dir: Path,
+    inputs: Inputs,
+    options: BuildOptions,
+    now: datetime,
+    started: float,
+) -> BuildResult | None:
+    """Skip a build nothing changed for, or patch one whose page bodies changed; else None."""
+    record = read_record(root)
+    if record is None:
+        return None
+    if record.get("key") == inputs.key and still_holds(record, out_dir, now):
+        return unchanged_result(root, out_dir, record, started)
+    changed = changed_content(record, inputs)
+    saved = record.get("snapshot")
+    if not changed or not isinstance(saved, str) or not saved:
+        return None
+    if not still_holds(record, out_dir, now, check_files=False):
+        return None
+    done = patch_saved(
+        root,
+        config,
+        out_dir,
+        frame=inputs.frame,
+        saved=saved,
+        changed=changed,
+        now=now,
+        inclusion=options.inclusion,
+    )
+    if done is None:
+        return None
+    patched, now_saved = done
+    result = patched_result(root, out_dir, patched, len(changed), started)
+    save_record(
+        root,
+        inputs=inputs,
+        snapshot=now_saved,
+        out_dir=out_dir,
+        valid_until=patched.last.valid_until,
+        diagnostics=result.diagnostics,
+        stats={"pages": result.stats.pages, "outputs": result.stats.outputs},
+    )
+    return result
+
+
+def unchanged_result(
+    root: Path, out_dir: Path, record: dict[str, object], started: float
+) -> BuildResult:
+    """Return what the build that found nothing changed reports (the last one's warnings)."""
+    counts = record.get("stats")
+    counts = counts if isinstance(counts, dict) else {}
+    outputs = int(counts.get("outputs", 0))
+    stats = BuildStats(
+        pages=int(counts.get("pages", 0)),
+        outputs=outputs,
+        unchanged=outputs,
+        seconds=time.perf_counter() - started,
+    )
+    return BuildResult(
+        ok=True, root=root, out_dir=out_dir, diagnostics=diagnostics_of(record), stats=stats
+    )

@@ -32,7 +32,7 @@ from blog.content import Content
 from blog.errors import Diagnostics
 from blog.fastpickle import FastPickler, collector_paused, dumps, make, register
 from blog.fingerprints import SiteKeys, page_key
-from blog.incremental import LastBuild, patched_site
+from blog.incremental import LastBuild
 from blog.links import resolve_page
 from blog.model import Page, Pager, Section, SourceFile, Taxonomy, Term, Translation
 from blog.plan import (
@@ -45,6 +45,7 @@ from blog.plan import (
     plan_feeds,
 )
 from blog.site import Site
+from blog.swap import patched_site
 from blog.templates import Environment
 
 register(Site, Section, Taxonomy, Term, Pager, Translation, SourceFile)
