@@ -225,10 +225,13 @@ def patch(
             key = lazy_key(fresh, site_keys)
             if key != keys.get(fresh.path.as_posix()):
                 mine = [pair for pair in before if index in last.dependents[pair[1].file_path]]
-                data = _spliced(fresh, mine, previous(fresh.path))
+                old = previous(fresh.path)
+                data = _spliced(fresh, mine, old)
                 if data is None and hydrate is not None:
                     return None  # making it whole needs every page whole: the full build
-                made[fresh.path] = data if data is not None else fresh.make()
+                data = data if data is not None else fresh.make()
+                if data is not old and data != old:  # (a summary often stays the same)
+                    made[fresh.path] = data
         elif isinstance(output, TemplateOutput):
             context = retarget(output.context, site, current)
             fresh_template = replace(output, context=context)

@@ -94,7 +94,7 @@ def patch_in_memory(
     if patched is None:
         return None
     try:
-        report = write_in_place(out_dir, patched.files)
+        report = write_in_place(out_dir, patched.files, patched.last.keys)
     except (StaleOutput, OSError):
         return None
     _remember_outputs(cache, patched)
