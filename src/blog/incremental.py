@@ -21,7 +21,7 @@ what a full build writes; tests compare the two byte for byte.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
@@ -83,6 +83,8 @@ class LastBuild:
     """Path under ``content/`` → page (what Markdown links name)."""
     by_url: Mapping[str, Page]
     """URL → page."""
+    content_index: Mapping[Path, int] = field(default_factory=dict)
+    """Source file → its position in ``content.pages``."""
     dependents: Mapping[Path, tuple[int, ...]]
     """Source file → indices of the outputs whose key shows that page's text."""
     show_all: tuple[int, ...]
@@ -146,6 +148,7 @@ def remember(
         current={p.file_path: p for p in site.pages},
         by_source={p.source.as_posix(): p for p in site.pages},
         by_url={p.url: p for p in site.pages},
+        content_index={p.file_path: i for i, p in enumerate(content.pages)},
         dependents={path: tuple(found) for path, found in dependents.items()},
         show_all=tuple(show_all),
         linked_anchors=fragment_targets(site.pages),
@@ -252,10 +255,11 @@ def patch(
     if diag.items or any(text is None for text in texts):
         return None  # a template warns about the new text: the full build reports it
     made.update((o.path, text) for (_, o), text in zip(pending, texts, strict=True) if text)
-    content = replace(
-        last.content,
-        pages=tuple(new_pages.get(p.file_path, p) for p in last.content.pages),
-    )
+    content_pages = list(last.content.pages)
+    for path, page in new_pages.items():
+        if path in last.content_index:
+            content_pages[last.content_index[path]] = page
+    content = replace(last.content, pages=tuple(content_pages))
     state = replace(
         last,
         content=content,
