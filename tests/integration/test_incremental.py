@@ -230,7 +230,16 @@ def test_build_patches_keep_warnings_and_counts(site: Path) -> None:
 
 @pytest.mark.parametrize(
     "change",
-    ["title", "config", "template", "new file", "no snapshot", "damaged snapshot", "no pages"],
+    [
+        "title",
+        "config",
+        "template",
+        "static",
+        "new file",
+        "no snapshot",
+        "damaged snapshot",
+        "no pages",
+    ],
 )
 def test_build_takes_the_full_path_when_a_patch_cannot_be_trusted(site: Path, change: str) -> None:
     assert cli_build(site).ok
@@ -242,6 +251,10 @@ def test_build_takes_the_full_path_when_a_patch_cannot_be_trusted(site: Path, ch
     elif change == "template":
         (site / "templates").mkdir()
         (site / "templates/page.html").write_text("<!DOCTYPE html><title>{{ page.title }}</title>")
+    elif change == "static":
+        (site / "static").mkdir()
+        (site / "static/extra.css").write_text("body { color: red }")
+        (site / "content/posts/p8.md").write_text(post(8, body="Edited body."))
     elif change == "new file":
         (site / "content/posts/p60.md").write_text(post(60))
     elif change == "no snapshot":
