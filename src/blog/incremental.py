@@ -85,6 +85,9 @@ class LastBuild:
     """URL → page."""
     content_index: Mapping[Path, int] = field(default_factory=dict)
     """Source file → its position in ``content.pages``."""
+    feed_bytes: Mapping[str, bytes] = field(default_factory=dict)
+    """The bytes of the feed-like outputs patches made (the serve loop splices them next
+    time without reading them back: 49 MB for the search index of 10,000 posts)."""
     dependents: Mapping[Path, tuple[int, ...]]
     """Source file → indices of the outputs whose key shows that page's text."""
     show_all: tuple[int, ...]
@@ -217,6 +220,7 @@ def patch(
     keys = dict(last.keys)
     pending: list[tuple[int, TemplateOutput]] = []
     made: dict[PurePosixPath, bytes] = {}
+    feed_bytes = dict(last.feed_bytes)
     for index in affected:
         output = outputs[index]
         if output is None:
@@ -228,11 +232,12 @@ def patch(
             key = lazy_key(fresh, site_keys)
             if key != keys.get(fresh.path.as_posix()):
                 mine = [pair for pair in before if index in last.dependents[pair[1].file_path]]
-                old = previous(fresh.path)
+                old = last.feed_bytes.get(fresh.path.as_posix()) or previous(fresh.path)
                 data = _spliced(fresh, mine, old)
                 if data is None and hydrate is not None:
                     return None  # making it whole needs every page whole: the full build
                 data = data if data is not None else fresh.make()
+                feed_bytes[fresh.path.as_posix()] = data
                 if data is not old and data != old:  # (a summary often stays the same)
                     made[fresh.path] = data
         elif isinstance(output, TemplateOutput):
@@ -268,6 +273,7 @@ def patch(
         keys=keys,
         site_keys=site_keys,
         current=current,
+        feed_bytes=feed_bytes if hydrate is None else {},
         by_source={**last.by_source, **{p.source.as_posix(): p for p in new_pages.values()}},
         by_url={**last.by_url, **{p.url: p for p in new_pages.values()}},
     )

@@ -9,7 +9,10 @@ so the next full write knows what the folder holds.
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
+import threading
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
@@ -44,7 +47,7 @@ def write_in_place(
             continue
         temp = target.with_name(f".{target.name}.blog-tmp")
         temp.write_bytes(data)
-        temp.replace(target)
+        _replace(temp, target)
         manifest[rel] = f"key:{keys[rel]}"
         written += 1
     if written:
@@ -53,6 +56,36 @@ def write_in_place(
         temp.write_text(text, encoding="utf-8")
         temp.replace(out_dir / MARKER)
     return WriteReport(written=written, unchanged=len(manifest) - written, removed=0)
+
+
+_BIG = 1 << 20
+"""Files from this size on are freed after the patch, not during it."""
+
+
+def _replace(temp: Path, target: Path) -> None:
+    """Rename ``temp`` over ``target``; a big old file is freed by a thread afterwards.
+
+    Renaming over a file frees its blocks on the spot: 20 ms for a 49 MB search index,
+    a fifth of a patch. A second link keeps the old file alive through the rename.
+    """
+    try:
+        is_big = target.stat().st_size >= _BIG
+    except OSError:
+        is_big = False
+    if not is_big:
+        temp.replace(target)
+        return
+    old = target.with_name(f".{target.name}.blog-old-{next(_OLD)}")
+    try:
+        os.link(target, old)
+    except OSError:
+        temp.replace(target)
+        return
+    temp.replace(target)
+    threading.Thread(target=old.unlink, kwargs={"missing_ok": True}, daemon=True).start()
+
+
+_OLD = itertools.count()
 
 
 def _holds(target: Path, data: bytes) -> bool:
