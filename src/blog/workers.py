@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from blog.errors import Diagnostic, Diagnostics
 from blog.pages import LoadedPage, PageSettings, load_page
@@ -59,32 +64,41 @@ def render_pages(jobs: Sequence[Job], settings: PageSettings) -> list[LoadedPage
         return [page for chunk in results for page in chunk]
 
 
-# What the forked template workers render and where they write it: set by the pool's
-# initializer in each child only (the parent never reads it), so the outputs, the environment
-# and the staging tree are inherited, not pickled.
-_TEMPLATE_JOBS: list[tuple[Environment, Sequence[TemplateOutput], Staging | None]] = []
+@dataclass(frozen=True, slots=True)
+class _TemplateJob:
+    """What the forked template workers render, and where they write it."""
+
+    env: Environment
+    """The template environment."""
+    outputs: Sequence[TemplateOutput]
+    """Every output to render."""
+    staging: Staging | None = None
+    """The tree to write them into; None: return the rendered bytes instead."""
+    ranges: Sequence[tuple[int, int]] = ()
+    """Contiguous ranges of ``outputs``, taken one at a time by whichever process is free."""
+    taken: Any = None
+    """How many of ``ranges`` were taken: a counter in memory shared across the fork."""
+
+
+# Set by the pool's initializer in each child only (the parent never reads it), so the job is
+# inherited, not pickled.
+_TEMPLATE_JOBS: list[_TemplateJob] = []
 
 MIN_PARALLEL_TEMPLATES = 256
 """Fewer templates than this render in this process."""
 
+RangeResult = tuple[int, list[str | None], list[Diagnostic]]
+"""(index of a range, the digest of each of its outputs or None, its diagnostics)."""
 
-def _init_template_worker(
-    env: Environment, outputs: Sequence[TemplateOutput], staging: Staging | None
-) -> None:
-    _TEMPLATE_JOBS[:] = [(env, outputs, staging)]
+
+def _init_template_worker(job: _TemplateJob) -> None:
+    _TEMPLATE_JOBS[:] = [job]
 
 
 def _render_template_range(start: int, stop: int) -> tuple[list[bytes | None], list[Diagnostic]]:
-    env, outputs, _ = _TEMPLATE_JOBS[0]
+    job = _TEMPLATE_JOBS[0]
     diag = Diagnostics()
-    return [_render_one(env, outputs[i], diag) for i in range(start, stop)], diag.items
-
-
-def _write_template_range(start: int, stop: int) -> tuple[list[str | None], list[Diagnostic]]:
-    env, outputs, staging = _TEMPLATE_JOBS[0]
-    assert staging is not None
-    diag = Diagnostics()
-    return [_write_one(env, outputs[i], staging, diag) for i in range(start, stop)], diag.items
+    return [_render_one(job.env, job.outputs[i], diag) for i in range(start, stop)], diag.items
 
 
 def _render_one(env: Environment, output: TemplateOutput, diag: Diagnostics) -> bytes | None:
@@ -102,7 +116,30 @@ def _write_one(
     return None if data is None else staging.store(output.path, data)
 
 
-def _template_ranges(count: int) -> list[tuple[int, int]]:
+def _write_taken(job: _TemplateJob, progress: Callable[[int], None] | None) -> list[RangeResult]:
+    """Take the next range nobody took yet and render it into the tree, until none is left."""
+    env, outputs, staging = job.env, job.outputs, job.staging
+    assert staging is not None
+    done: list[RangeResult] = []
+    while True:
+        with job.taken.get_lock():
+            index = job.taken.value
+            job.taken.value = index + 1
+        if index >= len(job.ranges):
+            return done
+        start, stop = job.ranges[index]
+        diag = Diagnostics()
+        digests = [_write_one(env, outputs[i], staging, diag) for i in range(start, stop)]
+        done.append((index, digests, diag.items))
+        if progress is not None:
+            progress(stop)
+
+
+def _write_taken_in_worker() -> list[RangeResult]:
+    return _write_taken(_TEMPLATE_JOBS[0], None)
+
+
+def _template_ranges(count: int, per_worker: int) -> list[tuple[int, int]]:
     """Return the contiguous ranges to render in forked workers; none when serial is better."""
     workers = worker_count()
     if (
@@ -111,18 +148,16 @@ def _template_ranges(count: int) -> list[tuple[int, int]]:
         or "fork" not in (multiprocessing.get_all_start_methods())
     ):
         return []
-    size = max(32, count // (workers * 8))
+    size = max(32, count // (workers * per_worker))
     return [(i, min(i + size, count)) for i in range(0, count, size)]
 
 
-def _template_pool(
-    env: Environment, outputs: Sequence[TemplateOutput], staging: Staging | None
-) -> ProcessPoolExecutor:
+def _template_pool(job: _TemplateJob, workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
-        max_workers=worker_count(),
+        max_workers=workers,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_init_template_worker,
-        initargs=(env, outputs, staging),
+        initargs=(job,),
     )
 
 
@@ -133,11 +168,11 @@ def render_templates(
 
     Many outputs render in forked workers, each taking contiguous ranges, in order.
     """
-    ranges = _template_ranges(len(outputs))
+    ranges = _template_ranges(len(outputs), 8)
     if not ranges:
         return [_render_one(env, output, diag) for output in outputs]
     results: list[bytes | None] = []
-    with _template_pool(env, outputs, None) as pool:
+    with _template_pool(_TemplateJob(env, outputs), worker_count()) as pool:
         for texts, problems in pool.map(_render_template_range, *zip(*ranges, strict=True)):
             results.extend(texts)
             diag.extend(problems)
@@ -153,38 +188,77 @@ def write_templates(
 ) -> int:
     """Render each template output straight into ``staging``; return how many rendered.
 
-    A failed output is skipped (its diagnostic is in ``diag``). Many outputs render in forked
-    workers, each taking contiguous ranges and writing its files itself: only digests and
-    diagnostics come back, never the rendered text. ``progress`` is told how many are done.
+    A failed output is skipped (its diagnostic is in ``diag``). Many outputs render on every
+    core: this process and one fewer forked workers than cores take contiguous ranges as they
+    get free, and each writes its files itself: only digests and diagnostics come back, never
+    the rendered text. (Each forked worker counts the parent's memory in its own RSS, so this
+    process does a share of the work rather than wait for one more worker.) ``progress`` is
+    told roughly how many are done.
     """
-    ranges = _template_ranges(len(outputs))
+    ranges = _template_ranges(len(outputs), 16)
     if not ranges:
-        ranges = [(i, i + 1) for i in range(len(outputs))]
-        results: Iterable[tuple[list[str | None], list[Diagnostic]]] = (
-            ([_write_one(env, outputs[i], staging, diag)], []) for i, _ in ranges
-        )
-        return _record(outputs, ranges, results, diag, staging, progress)
-    with staging.shared_with_workers(), _template_pool(env, outputs, staging) as pool:
-        results = pool.map(_write_template_range, *zip(*ranges, strict=True))
-        return _record(outputs, ranges, results, diag, staging, progress)
+        rendered = 0
+        for done, output in enumerate(outputs, start=1):
+            digest = _write_one(env, output, staging, diag)
+            if digest is not None:
+                staging.record(output.path, digest)
+                rendered += 1
+            if progress is not None:
+                progress(done)
+        return rendered
+    taken = multiprocessing.get_context("fork").Value("i", 0)
+    job = _TemplateJob(env, outputs, staging, ranges, taken)
+    helpers = worker_count() - 1
+    with staging.shared_with_workers(), _template_pool(job, helpers) as pool, _frozen_heap():
+        theirs = [pool.submit(_write_taken_in_worker) for _ in range(helpers)]
+        results = _write_taken(job, progress)
+        for future in theirs:
+            results.extend(future.result())
+        results.sort(key=lambda result: result[0])
+        return _record(outputs, ranges, results, diag, staging)
 
 
 def _record(
     outputs: Sequence[TemplateOutput],
-    ranges: list[tuple[int, int]],
-    results: Iterable[tuple[list[str | None], list[Diagnostic]]],
+    ranges: Sequence[tuple[int, int]],
+    results: list[RangeResult],
     diag: Diagnostics,
     staging: Staging,
-    progress: Callable[[int], None] | None,
 ) -> int:
-    """Record the digests of each range's outputs as they come; return how many rendered."""
+    """Record the digests of each range's outputs, in order; return how many rendered."""
     rendered = 0
-    for (start, stop), (digests, problems) in zip(ranges, results, strict=True):
+    for index, digests, problems in results:
+        start, stop = ranges[index]
         for output, digest in zip(outputs[start:stop], digests, strict=True):
             if digest is not None:
                 staging.record(output.path, digest)
                 rendered += 1
         diag.extend(problems)
-        if progress is not None:
-            progress(stop)
+    if len(results) != len(ranges):
+        raise RuntimeError(f"{len(ranges) - len(results)} ranges of templates were not rendered")
     return rendered
+
+
+@contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """Return freed memory to the system and keep the collector off the objects made so far.
+
+    Forked workers start with the parent's resident memory, so what malloc still holds after
+    the build freed it would count once per worker. The cyclic collector would otherwise walk
+    every page of the site in each process over and over, writing to (and so copying) pages
+    the workers share with the parent.
+    """
+    _trim_heap()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _trim_heap() -> None:
+    """Ask glibc to return the free parts of its heap to the system (elsewhere: nothing)."""
+    name = ctypes.util.find_library("c")
+    trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    if trim is not None:
+        trim(0)

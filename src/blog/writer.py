@@ -17,7 +17,7 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -244,7 +244,8 @@ class Staging:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 self._made.add(target.parent)
             is_live_same = self.live.get(rel) == digest
-            _replace(target, self.out_dir / rel, data, is_live_same=is_live_same)
+            is_new = rel not in self.held
+            _replace(target, self.out_dir / rel, data, is_live_same=is_live_same, is_new=is_new)
         except StaleOutput:
             raise  # nothing was written
         except BaseException:
@@ -301,29 +302,65 @@ def _write_manifest(tree: Path, files: Mapping[str, str]) -> None:
 
 
 def _replace(
-    target: Path, live_file: Path, data: bytes | Path | Keep, *, is_live_same: bool
+    target: Path,
+    live_file: Path,
+    data: bytes | Path | Keep,
+    *,
+    is_live_same: bool,
+    is_new: bool,
 ) -> None:
     """Put new content at ``target`` without touching a file it may share an inode with.
 
-    When the live site has the same file, it is hard-linked rather than written.
+    When the live site has the same file, it is hard-linked rather than written. ``is_new``:
+    the tree holds nothing at ``target`` (the file is made in place, no temporary file).
     """
-    temp = target.with_name(f".{target.name}.blog-tmp")
-    temp.unlink(missing_ok=True)
     if is_live_same or isinstance(data, Keep):
         try:
-            os.link(live_file, temp)
-            temp.replace(target)
+            _place(target, lambda path: os.link(live_file, path), is_new=is_new)
             return
         except OSError:
             if isinstance(data, Keep):
                 raise StaleOutput from None
     if isinstance(data, Keep):
         raise StaleOutput
-    if isinstance(data, Path):
-        shutil.copyfile(data, temp)
-    else:
-        temp.write_bytes(data)
+    _place(target, lambda path: _create(path, data), is_new=is_new)
+
+
+def _place(target: Path, make: Callable[[Path], None], *, is_new: bool) -> None:
+    """Make a file at ``target`` with ``make(path)``, never writing through an existing file.
+
+    A new path is made in place (the tree has no manifest until it is complete, so a half
+    made file is never trusted); an existing one is replaced through a temporary file and a
+    rename, since its inode may be shared with the live site.
+    """
+    if is_new:
+        try:
+            make(target)
+            return
+        except FileExistsError:
+            pass  # the manifest did not list it: replace it all the same
+    temp = target.with_name(f".{target.name}.blog-tmp")
+    try:
+        make(temp)
+    except FileExistsError:
+        temp.unlink()
+        make(temp)
     temp.replace(target)
+
+
+def _create(path: Path, data: bytes | Path) -> None:
+    """Create ``path`` (it must not exist) holding ``data`` or a copy of the file ``data``."""
+    if isinstance(data, Path):
+        with data.open("rb") as source, path.open("xb") as out:
+            shutil.copyfileobj(source, out)
+        return
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 def _remove_empty_parents(tree: Path, removed: Path) -> None:
