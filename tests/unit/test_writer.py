@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path, PurePosixPath
 
 import pytest
 
 from blog.errors import BlogError
-from blog.writer import MARKER, read_manifest, recover, write_site
+from blog.writer import (
+    KEEP,
+    MARKER,
+    StaleOutput,
+    open_site,
+    read_manifest,
+    recover,
+    spare_of,
+    write_site,
+)
+from tests.conftest import snapshot
 
 
 def test_write_then_rewrite_links_unchanged_and_prunes(tmp_path: Path) -> None:
@@ -125,3 +136,164 @@ def test_recover_drops_an_incomplete_staging_folder(tmp_path: Path) -> None:
     (staging / "half.html").write_text("half")
     recover(out)
     assert not staging.exists() and out.exists()
+
+
+# ---------------------------------------------------------------- the streaming writer
+
+
+def _site(tmp_path: Path) -> tuple[Path, Path]:
+    site = tmp_path / "site"
+    site.mkdir()
+    return tmp_path / "public", site
+
+
+def _paths(*names: str) -> list[PurePosixPath]:
+    return [PurePosixPath(name) for name in names]
+
+
+def test_outputs_put_one_by_one_are_published_by_finish(tmp_path: Path) -> None:
+    out, site = _site(tmp_path)
+    write_site(
+        out, {PurePosixPath("old.html"): b"old", PurePosixPath("a.html"): b"A"}, site_root=site
+    )
+    with open_site(out, _paths("a.html", "b/c.html", "d.html"), site_root=site) as staging:
+        staging.put(PurePosixPath("a.html"), b"A")
+        staging.put(PurePosixPath("b/c.html"), b"C")
+        assert not (out / "b").exists()  # nothing is visible before finish
+        staging.put(PurePosixPath("d.html"), b"D")
+        report = staging.finish()
+    assert (report.written, report.unchanged, report.removed) == (2, 1, 1)
+    assert snapshot(out) == {
+        "a.html": b"A",
+        "b/c.html": b"C",
+        "d.html": b"D",
+        MARKER: (out / MARKER).read_bytes(),
+    }
+    assert not list(tmp_path.glob("**/*.blog-tmp"))
+
+
+def test_an_abandoned_write_leaves_the_output_and_no_new_folder(tmp_path: Path) -> None:
+    out, site = _site(tmp_path)
+    write_site(out, {PurePosixPath("a.html"): b"A"}, site_root=site)
+    before = snapshot(out)
+    with open_site(out, _paths("a.html", "b.html"), site_root=site) as staging:
+        staging.put(PurePosixPath("a.html"), b"changed")
+        staging.put(PurePosixPath("b.html"), b"B")
+        # no finish: the build failed
+    assert snapshot(out) == before
+    assert not spare_of(out).exists()  # made for this write, so removed with it
+
+
+def test_an_abandoned_write_keeps_an_older_spare_up_to_date(tmp_path: Path) -> None:
+    out, site = _site(tmp_path)
+    files = {PurePosixPath(f"p{n}.html"): f"page {n}".encode() for n in range(5)}
+    write_site(out, files, site_root=site)
+    write_site(out, {**files, PurePosixPath("p0.html"): b"second"}, site_root=site)
+    before = snapshot(out)
+    with open_site(out, files.keys(), site_root=site) as staging:
+        staging.put(PurePosixPath("p1.html"), b"third")
+    assert snapshot(out) == before
+    spare = spare_of(out)
+    held = read_manifest(spare)
+    assert held is not None  # still trusted: the next build updates it in place
+    assert set(held) == {f"p{n}.html" for n in range(5)}
+    for rel, digest in held.items():
+        assert hashlib.blake2b((spare / rel).read_bytes(), digest_size=16).hexdigest() == digest
+    inode = (spare / "p1.html").stat().st_ino
+    report = write_site(out, {**files, PurePosixPath("p1.html"): b"third"}, site_root=site)
+    assert (report.written, report.unchanged) == (2, 3)  # p0 is back to "page 0"
+    assert (out / "p1.html").stat().st_ino == inode  # the abandoned write was not redone
+    assert (out / "p1.html").read_bytes() == b"third"
+
+
+def test_a_tree_workers_wrote_into_unrecorded_is_not_trusted(tmp_path: Path) -> None:
+    out, site = _site(tmp_path)
+    files = {PurePosixPath("a.html"): b"A", PurePosixPath("b.html"): b"B"}
+    write_site(out, files, site_root=site)
+    write_site(out, {**files, PurePosixPath("a.html"): b"A2"}, site_root=site)
+    before = snapshot(out)
+    with (
+        pytest.raises(RuntimeError),
+        open_site(out, files.keys(), site_root=site) as staging,
+        staging.shared_with_workers(),
+    ):
+        staging.store(PurePosixPath("b.html"), b"written, never recorded")
+        raise RuntimeError("a worker died")
+    assert snapshot(out) == before
+    assert not spare_of(out).exists()  # what it holds is unknown: gone, not trusted
+
+
+def test_keep_without_a_previous_file_is_a_stale_output(tmp_path: Path) -> None:
+    out, site = _site(tmp_path)
+    write_site(out, {PurePosixPath("a.html"): b"A", PurePosixPath("b.html"): b"B"}, site_root=site)
+    before = snapshot(out)
+    with pytest.raises(StaleOutput):
+        write_site(
+            out, {PurePosixPath("a.html"): b"A", PurePosixPath("c.html"): KEEP}, site_root=site
+        )
+    (out / "b.html").unlink()  # the manifest still lists it
+    with pytest.raises(StaleOutput):
+        write_site(
+            out, {PurePosixPath("a.html"): b"A2", PurePosixPath("b.html"): KEEP}, site_root=site
+        )
+    del before["b.html"]
+    assert snapshot(out) == before
+    report = write_site(
+        out, {PurePosixPath("a.html"): b"A2", PurePosixPath("b.html"): b"B"}, site_root=site
+    )
+    assert (report.written, report.unchanged) == (1, 1)  # b.html has the bytes it had
+    assert (out / "b.html").read_bytes() == b"B"
+
+
+def test_keep_links_the_live_file(tmp_path: Path) -> None:
+    out, site = _site(tmp_path)
+    write_site(out, {PurePosixPath("a.html"): b"A", PurePosixPath("b.html"): b"B"}, site_root=site)
+    inode = (out / "a.html").stat().st_ino
+    report = write_site(
+        out, {PurePosixPath("a.html"): KEEP, PurePosixPath("b.html"): b"B2"}, site_root=site
+    )
+    assert (report.written, report.unchanged) == (1, 1)
+    assert (out / "a.html").stat().st_ino == inode
+    assert (spare_of(out) / "b.html").read_bytes() == b"B"  # the old site, untouched
+
+
+def test_a_replaced_file_never_writes_through_the_live_sites_inode(tmp_path: Path) -> None:
+    out, site = _site(tmp_path)
+    files = {PurePosixPath("a.html"): b"A", PurePosixPath("b.html"): b"B"}
+    write_site(out, files, site_root=site)
+    write_site(out, {**files, PurePosixPath("b.html"): b"B2"}, site_root=site)
+    # the spare's a.html is a hard link to the live one; writing it must not change public/
+    assert (spare_of(out) / "a.html").stat().st_ino == (out / "a.html").stat().st_ino
+    with open_site(out, files.keys(), site_root=site) as staging:
+        staging.put(PurePosixPath("a.html"), b"A3")
+        assert (out / "a.html").read_bytes() == b"A"
+        staging.put(PurePosixPath("b.html"), b"B2")
+        staging.finish()
+    assert (out / "a.html").read_bytes() == b"A3"
+    assert (spare_of(out) / "a.html").read_bytes() == b"A"
+
+
+def test_finish_refuses_a_site_with_outputs_never_put(tmp_path: Path) -> None:
+    out, site = _site(tmp_path)
+    with (
+        pytest.raises(ValueError, match="never put"),
+        open_site(out, _paths("a.html", "b.html"), site_root=site) as staging,
+    ):
+        staging.put(PurePosixPath("a.html"), b"A")
+        staging.finish()
+    with (
+        pytest.raises(ValueError, match="not a planned output"),
+        open_site(out, _paths("a.html"), site_root=site) as staging,
+    ):
+        staging.put(PurePosixPath("z.html"), b"Z")
+    assert not out.exists() and not spare_of(out).exists()
+
+
+def test_open_site_refuses_unsafe_paths_before_touching_anything(tmp_path: Path) -> None:
+    out, site = _site(tmp_path)
+    write_site(out, {PurePosixPath("a.html"): b"A"}, site_root=site)
+    write_site(out, {PurePosixPath("a.html"): b"A2"}, site_root=site)
+    spare_manifest = (spare_of(out) / MARKER).read_bytes()
+    with pytest.raises(BlogError, match="outside"):
+        open_site(out, _paths("a.html", "../x.html"), site_root=site)
+    assert (spare_of(out) / MARKER).read_bytes() == spare_manifest
