@@ -149,24 +149,18 @@ def open_site(out_dir: Path, paths: Iterable[PurePosixPath], *, site_root: Path)
     """Start writing a site of exactly ``paths`` into ``out_dir``'s spare tree.
 
     The spare loses its manifest first (a kill from here on leaves it incomplete), then the
-    files it holds that are not in ``paths``. Nothing is checked or touched when a path is
-    unsafe or the folder is not ours.
+    files it holds that are not in ``paths``. Nothing is touched when a path is unsafe or the
+    folder is not ours.
     """
     check_output_dir(out_dir, site_root)
-    wanted = {rel.as_posix() for rel in paths}
-    for rel in wanted:
-        if not is_safe_output(PurePosixPath(rel)):
+    wanted: set[str] = set()
+    for rel in paths:
+        if not is_safe_output(rel):
             raise BlogError(f"refusing to write outside the output folder: {rel}")
+        wanted.add(rel.as_posix())
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     recover(out_dir)
-    spare, held = _prepare_spare(out_dir)
-    is_fresh = not held
-    for rel in sorted(held.keys() - wanted):
-        (spare / rel).unlink(missing_ok=True)
-        _remove_empty_parents(spare, spare / rel)
-        del held[rel]
-    live = read_manifest(out_dir) or {}
-    return Staging(out_dir, spare, paths=wanted, live=live, held=held, is_fresh=is_fresh)
+    return _staging(out_dir, wanted, read_manifest(out_dir) or {})
 
 
 class Staging:
@@ -284,16 +278,24 @@ class Staging:
         return report
 
 
-def _prepare_spare(out_dir: Path) -> tuple[Path, dict[str, str]]:
-    """Return the spare tree and what it holds; its manifest is removed while it changes."""
+def _staging(out_dir: Path, paths: set[str], live: dict[str, str]) -> Staging:
+    """Return the spare tree ready for a site of ``paths``: without what it lacks.
+
+    Its manifest is removed first: a kill from here on leaves it incomplete.
+    """
     spare = spare_of(out_dir)
     held = read_manifest(spare)
     if held is None:
         shutil.rmtree(spare, ignore_errors=True)
         spare.mkdir()
         held = {}
-    (spare / MARKER).unlink(missing_ok=True)  # a kill from here on leaves it incomplete
-    return spare, held
+    (spare / MARKER).unlink(missing_ok=True)
+    is_fresh = not held
+    for rel in sorted(held.keys() - paths):
+        (spare / rel).unlink(missing_ok=True)
+        _remove_empty_parents(spare, spare / rel)
+        del held[rel]
+    return Staging(out_dir, spare, paths=paths, live=live, held=held, is_fresh=is_fresh)
 
 
 def _write_manifest(tree: Path, files: Mapping[str, str]) -> None:
@@ -405,19 +407,13 @@ def write_changes(
     for rel_path in changes:
         if not is_safe_output(rel_path):
             raise BlogError(f"refusing to write outside the output folder: {rel_path}")
-    spare, held = _prepare_spare(out_dir)
-    for rel in sorted(held.keys() - live.keys()):
-        (spare / rel).unlink(missing_ok=True)
-        _remove_empty_parents(spare, spare / rel)
-        del held[rel]
-    staging = Staging(out_dir, spare, paths=set(live), live=live, held=held, is_fresh=not held)
-    with staging:
+    with _staging(out_dir, set(live), live) as staging:
         for rel_path, data in changes.items():
             staging.put(rel_path, data)
         for rel, digest in live.items():
             if rel in staging.wanted:
                 continue
-            if held.get(rel) == digest:
+            if staging.held.get(rel) == digest:
                 staging.wanted[rel] = digest  # the tree has it already: no path object needed
             else:
                 staging.put(PurePosixPath(rel), KEEP)
