@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 import multiprocessing
 import os
@@ -258,7 +257,8 @@ def _frozen_heap() -> Iterator[None]:
 
 def _trim_heap() -> None:
     """Ask glibc to return the free parts of its heap to the system (elsewhere: nothing)."""
-    name = ctypes.util.find_library("c")
-    trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
-    if trim is not None:
-        trim(0)
+    try:
+        trim = ctypes.CDLL(None).malloc_trim  # the running program's symbols: no ldconfig
+    except (AttributeError, OSError):
+        return
+    trim(0)
