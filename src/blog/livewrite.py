@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import threading
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
@@ -54,34 +53,26 @@ def write_in_place(
         temp = out_dir / f"{MARKER}.tmp"
         text = json.dumps({"blog": 1, "files": manifest}, separators=(",", ":"))
         temp.write_text(text, encoding="utf-8")
-        temp.replace(out_dir / MARKER)
+        _replace(temp, out_dir / MARKER)
     return WriteReport(written=written, unchanged=len(manifest) - written, removed=0)
 
 
-_BIG = 1 << 20
-"""Files from this size on are freed after the patch, not during it."""
-
-
 def _replace(temp: Path, target: Path) -> None:
-    """Rename ``temp`` over ``target``; a big old file is freed by a thread afterwards.
+    """Put ``temp`` at ``target``: move the old file away, rename, remove the old one after.
 
-    Renaming over a file frees its blocks on the spot: 20 ms for a 49 MB search index,
-    a fifth of a patch. A second link keeps the old file alive through the rename.
+    Renaming over an existing file makes ext4 write the new file's blocks out at once (its
+    ``auto_da_alloc`` guard against empty files after a crash) and frees the old file's
+    blocks on the spot: 10-25 ms for a 49 MB search index, a fifth of a patch. Renaming onto
+    a free name does neither; the moment without the file is never seen, since requests wait
+    while a build runs. The old file is removed by a thread, after the patch.
     """
-    try:
-        is_big = target.stat().st_size >= _BIG
-    except OSError:
-        is_big = False
-    if not is_big:
-        temp.replace(target)
-        return
     old = target.with_name(f".{target.name}.blog-old-{next(_OLD)}")
     try:
-        os.link(target, old)
+        target.rename(old)
     except OSError:
         temp.replace(target)
         return
-    temp.replace(target)
+    temp.rename(target)
     threading.Thread(target=old.unlink, kwargs={"missing_ok": True}, daemon=True).start()
 
 
