@@ -40,7 +40,9 @@ base_url_option = click.option(
 @inclusion_options
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--explain", is_flag=True, help="Say why each content file made no page.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write .cache/blog/.")
+@click.option(
+    "--no-cache", is_flag=True, help="Neither read nor write .cache/blog/ (every stage runs)."
+)
 @verbosity_options
 @click.pass_context
 def build_command(
@@ -56,6 +58,10 @@ def build_command(
     no_cache: bool,
 ) -> None:
     """Build the site into public/ (or -d DIR).
+
+    public/ is replaced in one step, only when the build succeeds. Builds
+    reuse .cache/blog/: nothing is redone when nothing changed, and an edit
+    of existing posts' bodies only patches the last build.
 
     \b
     Examples:

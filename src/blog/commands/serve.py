@@ -37,6 +37,9 @@ def serve_command(
 ) -> None:
     """Preview the site with live reload; rebuild on every change.
 
+    An edit of a post's body is patched into the last build (only what shows
+    it is rendered again); anything else rebuilds the whole site.
+
     \b
     Examples:
       blog serve                 http://127.0.0.1:1313/<base path of baseURL>
