@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -187,3 +188,37 @@ def test_an_edit_saves_that_page_row_and_keeps_the_others(site: Path) -> None:
 def _rows(site: Path) -> list[tuple[str, str]]:
     with closing(sqlite3.connect(pages_file(site))) as db:
         return db.execute("SELECT rel, digest FROM pages").fetchall()
+
+
+def test_loading_the_cache_leaves_the_garbage_collector_on(site: Path) -> None:
+    build_site(site)
+    path = site / "content/posts/p3.md"
+    path.write_text(path.read_text() + "\nMore.\n")
+    assert build_site(site, may_skip=False).stats.cache_hits > 0  # loaded every page row
+    assert gc.isenabled()
+    path.write_text(path.read_text() + "\nAgain.\n")
+    build_site(site)  # a patch: loads the saved build
+    assert gc.isenabled()
+
+
+def test_cache_files_of_other_versions_are_removed(site: Path) -> None:
+    folder = site / ".cache/blog"
+    folder.mkdir(parents=True)
+    stale = [folder / "build-v1.pickle", folder / "pages-v1.sqlite", folder / "last-v0.pickle"]
+    for path in stale:
+        path.write_bytes(b"old")
+    build_site(site)
+    assert not [path for path in stale if path.exists()]
+    assert cache_file(site).is_file() and pages_file(site).is_file()
+
+
+def test_compiled_templates_are_kept_and_follow_template_edits(site: Path) -> None:
+    build_site(site)
+    assert list((site / ".cache/blog/templates").iterdir())
+    (site / "templates").mkdir()
+    (site / "templates/page.html").write_text("<p>{{ page.title }} v1</p>\n")
+    build_site(site)
+    assert (site / "public/posts/p1/index.html").read_text() == "<p>Post 1 v1</p>\n"
+    (site / "templates/page.html").write_text("<p>{{ page.title }} v2</p>\n")
+    build_site(site)
+    assert (site / "public/posts/p1/index.html").read_text() == "<p>Post 1 v2</p>\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -285,3 +286,14 @@ def test_a_full_build_after_patches_rewrites_what_they_wrote(site: Path) -> None
     back = server.edit("content/posts/p10.md", "Patched.", "Opening of post 10.")
     assert was_patched(back)
     assert_same_as_full_build(server)
+
+
+def test_patched_files_leave_no_old_copies_behind(site: Path) -> None:
+    server = Server(site)
+    for n in (4, 5):
+        assert was_patched(server.edit(f"content/posts/p{n}.md", "## Part\n", "## Part\n\nx\n"))
+    deadline = time.monotonic() + 5
+    while list(server.out.rglob("*.blog-old-*")) and time.monotonic() < deadline:
+        time.sleep(0.02)  # the old files are removed by a thread, after the patch
+    assert not list(server.out.rglob("*.blog-old-*"))
+    assert not list(server.out.rglob("*.blog-tmp"))
