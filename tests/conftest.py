@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from blog.build import BuildOptions, BuildResult, build
+from tests.serving import Running, copy_example_site
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -69,3 +70,17 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         for d, _, names in os.walk(folder)
         for f in names
     }
+
+
+@pytest.fixture
+def example_site(tmp_path: Path) -> Path:
+    """A copy of the repository's example site (the seed post and the about page)."""
+    return copy_example_site(tmp_path / "site")
+
+
+@pytest.fixture
+def running(example_site: Path) -> Iterator[Running]:
+    """A dev server on a free loopback port serving ``example_site``."""
+    server = Running(example_site)
+    yield server
+    server.stop()

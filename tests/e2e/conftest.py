@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ from typing import Any
 import pytest
 
 from blog.serve import DevServer, ServeOptions
+from tests import serving
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -59,15 +59,10 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 def copy_example_site(dest: Path) -> Path:
-    """Copy the example site (the repository root's config.yaml and folders) to ``dest``."""
-    dest.mkdir(parents=True)
-    shutil.copy2(REPO / "config.yaml", dest / "config.yaml")
-    for name in ("content", "templates", "static"):
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, dest / name)
-    (dest / "static/css").mkdir(parents=True, exist_ok=True)
-    (dest / "templates").mkdir(exist_ok=True)
-    return dest.resolve()
+    """Copy the example site to ``dest``, with a stylesheet folder for the CSS tests."""
+    site = serving.copy_example_site(dest)
+    (site / "static/css").mkdir(parents=True, exist_ok=True)
+    return site.resolve()
 
 
 class LiveSite:

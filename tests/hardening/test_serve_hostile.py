@@ -10,14 +10,13 @@ from __future__ import annotations
 import logging
 import socket
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from blog.commands.serve import serve_command
 from blog.serve import DevServer, ServeOptions
-from tests.integration.test_serve import POST_URL, Running, copy_example_site
+from tests.serving import POST_URL, Running
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -47,18 +46,6 @@ MORE_TRAVERSALS = [
     "secret.txt",
     "../secret.txt",
 ]
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    return copy_example_site(tmp_path / "site")
-
-
-@pytest.fixture
-def running(site: Path) -> Iterator[Running]:
-    server = Running(site)
-    yield server
-    server.stop()
 
 
 def status_of(response: bytes) -> int:
@@ -150,10 +137,10 @@ def test_it_listens_on_loopback_unless_told_otherwise() -> None:
     ("host", "warns"), [("127.0.0.1", False), ("localhost", False), ("0.0.0.0", True)]
 )
 def test_a_non_loopback_bind_warns(
-    site: Path, caplog: pytest.LogCaptureFixture, host: str, warns: bool
+    example_site: Path, caplog: pytest.LogCaptureFixture, host: str, warns: bool
 ) -> None:
     caplog.set_level(logging.WARNING)
-    server = DevServer(site, ServeOptions(bind=host, port=0))
+    server = DevServer(example_site, ServeOptions(bind=host, port=0))
     try:
         warned = [r.getMessage() for r in caplog.records if "anyone on your network" in r.message]
         assert bool(warned) is warns, caplog.text

@@ -5,11 +5,9 @@ from __future__ import annotations
 import http.client
 import os
 import re
-import shutil
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -20,87 +18,11 @@ from blog.build import BuildOptions, build
 from blog.cli import main
 from blog.errors import BlogError, format_diagnostic
 from blog.serve import DevServer, ServeOptions
+from tests.serving import POST, POST_URL, Running, wait_until
 
 pytestmark = pytest.mark.timeout(120)
 
-REPO = Path(__file__).resolve().parents[2]
-POST = "content/posts/sagemaker-post.md"
-POST_URL = "/blog/posts/sagemaker-post/"
 SCRIPT = re.compile(rb'<script src="/__blog/livereload\.js" data-epoch="(\d+)" defer></script>')
-
-
-def copy_example_site(dest: Path) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(REPO / "config.yaml", dest / "config.yaml")
-    for name in ("content", "templates", "static"):
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, dest / name)
-        else:
-            (dest / name).mkdir()
-    return dest
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s")
-        time.sleep(0.02)
-
-
-class Running:
-    """A DevServer running on a thread, with request helpers."""
-
-    def __init__(self, root: Path, **options: object) -> None:
-        self.root = root
-        self.server = DevServer(root, ServeOptions(bind="127.0.0.1", port=0, **options))  # type: ignore[arg-type]
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        wait_until(lambda: self.server.state.epoch > 0)
-
-    @property
-    def port(self) -> int:
-        return self.server.port
-
-    def get(self, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            conn.request(method, path)
-            resp = conn.getresponse()
-            return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
-        finally:
-            conn.close()
-
-    def raw(self, request: bytes) -> bytes:
-        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as sock:
-            sock.sendall(request)
-            chunks = []
-            while chunk := sock.recv(65536):
-                chunks.append(chunk)
-        return b"".join(chunks)
-
-    def edit(self, rel: str, text: str) -> None:
-        """Write a file and wait until the server has published a build after it."""
-        epoch, failures = self.server.state.epoch, self.server.state.failures
-        (self.root / rel).write_text(text, encoding="utf-8")
-        wait_until(lambda: self.server.state.epoch > epoch or self.server.state.failures > failures)
-
-    def stop(self) -> None:
-        self.server.stop()
-        self.thread.join(timeout=10)
-        assert not self.thread.is_alive()
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    return copy_example_site(tmp_path / "site")
-
-
-@pytest.fixture
-def running(site: Path) -> Iterator[Running]:
-    server = Running(site)
-    yield server
-    server.stop()
 
 
 class EventStream:
@@ -236,10 +158,10 @@ def test_requests_never_escape_the_served_folder(running: Running) -> None:
     assert SECRET.encode() not in response
 
 
-def test_sse_sends_reload_within_5s_of_an_edit(running: Running, site: Path) -> None:
+def test_sse_sends_reload_within_5s_of_an_edit(running: Running, example_site: Path) -> None:
     stream = EventStream(running.port, running.server.state.epoch)
     try:
-        post = site / POST
+        post = example_site / POST
         post.write_text(post.read_text() + "\nA new closing sentence.\n")
         started = time.monotonic()
         assert stream.next_event(timeout=5)[0] == "reload"
@@ -257,20 +179,22 @@ def test_sse_catches_up_a_client_showing_an_old_epoch(running: Running) -> None:
         stream.close()
 
 
-def expected_location(site: Path, tmp: Path) -> str:
+def expected_location(example_site: Path, tmp: Path) -> str:
     """Return the ``path:line`` the build itself reports for the broken site."""
-    result = build(site, BuildOptions(out_dir=tmp / "check-out"))
+    result = build(example_site, BuildOptions(out_dir=tmp / "check-out"))
     assert not result.ok
-    first = format_diagnostic(next(d for d in result.diagnostics if d.severity == "error"), site)
+    first = format_diagnostic(
+        next(d for d in result.diagnostics if d.severity == "error"), example_site
+    )
     match = re.match(r"(content/posts/sagemaker-post\.md:\d+)", first)
     assert match, first
     return match.group(1)
 
 
 def test_error_event_names_path_line_then_reload_after_the_fix(
-    running: Running, site: Path, tmp_path: Path
+    running: Running, example_site: Path, tmp_path: Path
 ) -> None:
-    post = site / POST
+    post = example_site / POST
     good = post.read_text()
     bad = good.replace("date: 2024-02-02", "date: [", 1)
     assert bad != good
@@ -279,7 +203,7 @@ def test_error_event_names_path_line_then_reload_after_the_fix(
         post.write_text(bad)
         name, data = stream.next_event(timeout=5)
         assert name == "error"
-        assert expected_location(site, tmp_path) in data
+        assert expected_location(example_site, tmp_path) in data
         assert "error:" in data
         # The last good site is still served meanwhile.
         status, _, body = running.get(POST_URL)
@@ -291,23 +215,23 @@ def test_error_event_names_path_line_then_reload_after_the_fix(
     assert b"Fixed now." in running.get(POST_URL)[2]
 
 
-def test_css_only_change_sends_css_event(running: Running, site: Path) -> None:
-    (site / "static/css").mkdir(parents=True, exist_ok=True)
+def test_css_only_change_sends_css_event(running: Running, example_site: Path) -> None:
+    (example_site / "static/css").mkdir(parents=True, exist_ok=True)
     time.sleep(0.3)  # let the folder's own event pass
     stream = EventStream(running.port, running.server.state.epoch)
     try:
-        (site / "static/css/style.css").write_text("body { color: rgb(1, 2, 3); }\n")
+        (example_site / "static/css/style.css").write_text("body { color: rgb(1, 2, 3); }\n")
         assert stream.next_event(timeout=5)[0] == "css"
     finally:
         stream.close()
     assert b"rgb(1, 2, 3)" in running.get("/blog/css/style.css")[2]
 
 
-def test_navigate_sends_the_edited_page_url(site: Path) -> None:
-    server = Running(site, navigate=True)
+def test_navigate_sends_the_edited_page_url(example_site: Path) -> None:
+    server = Running(example_site, navigate=True)
     try:
         stream = EventStream(server.port, server.server.state.epoch)
-        about = site / "content/about.md"
+        about = example_site / "content/about.md"
         about.write_text(about.read_text() + "\nMore about me.\n")
         assert stream.next_event(timeout=5) == ("reload", "/blog/about/")
         stream.close()
@@ -332,22 +256,22 @@ def test_a_slow_client_does_not_block_others(running: Running) -> None:
             sock.close()
 
 
-def test_a_taken_port_is_a_clear_error(site: Path) -> None:
+def test_a_taken_port_is_a_clear_error(example_site: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         with pytest.raises(BlogError, match="already in use"):
-            DevServer(site, ServeOptions(port=port))
-        result = CliRunner().invoke(main, ["serve", "-s", str(site), "--port", str(port)])
+            DevServer(example_site, ServeOptions(port=port))
+        result = CliRunner().invoke(main, ["serve", "-s", str(example_site), "--port", str(port)])
     assert result.exit_code == 1
     assert f"port {port} on 127.0.0.1 is already in use" in result.output
     assert "hint:" in result.output
     assert "Traceback" not in result.output
 
 
-def test_stop_deletes_the_temp_folder(site: Path) -> None:
-    server = Running(site)
+def test_stop_deletes_the_temp_folder(example_site: Path) -> None:
+    server = Running(example_site)
     out = server.server.out_dir
     assert (out / "index.html").is_file()
     server.stop()
@@ -380,9 +304,9 @@ def fetch_complete(port: int) -> tuple[str | None, tuple[int, int]]:
 
 
 def test_200_concurrent_requests_during_10_rebuilds_are_complete(
-    running: Running, site: Path
+    running: Running, example_site: Path
 ) -> None:
-    post = site / POST
+    post = example_site / POST
     original = post.read_text()
     running.edit(POST, original + "\nRevision 0.\n")
     epochs = {0: running.server.state.epoch}
@@ -418,7 +342,7 @@ def test_200_concurrent_requests_during_10_rebuilds_are_complete(
     assert b"Revision 10." in running.get(POST_URL)[2]
 
 
-def test_serve_runs_from_the_command_line(site: Path) -> None:
+def test_serve_runs_from_the_command_line(example_site: Path) -> None:
     """`blog serve` itself: a subprocess that serves until SIGTERM and cleans up."""
     import subprocess
     import sys
@@ -427,7 +351,7 @@ def test_serve_runs_from_the_command_line(site: Path) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "blog", "serve", "-s", str(site), "--port", str(port)],
+        [sys.executable, "-m", "blog", "serve", "-s", str(example_site), "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
