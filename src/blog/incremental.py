@@ -36,6 +36,7 @@ from blog.model import Page
 from blog.pages import PageSettings, load_page
 from blog.plan import LazyOutput, Output, TemplateOutput, plan_feeds
 from blog.site import Site
+from blog.splice import Data, Pieces, spliced
 from blog.swap import patched_site, retarget
 from blog.templates import Environment
 from blog.workers import render_templates
@@ -85,7 +86,7 @@ class LastBuild:
     """URL → page."""
     content_index: Mapping[Path, int] = field(default_factory=dict)
     """Source file → its position in ``content.pages``."""
-    feed_bytes: Mapping[str, bytes] = field(default_factory=dict)
+    feed_bytes: Mapping[str, Data] = field(default_factory=dict)
     """The bytes of the feed-like outputs patches made (the serve loop splices them next
     time without reading them back: 49 MB for the search index of 10,000 posts)."""
     dependents: Mapping[Path, tuple[int, ...]]
@@ -106,7 +107,7 @@ class Patch:
 
     last: LastBuild
     """The state after the patch (for the next one)."""
-    files: dict[PurePosixPath, bytes]
+    files: dict[PurePosixPath, Data]
     """Outputs whose bytes may have changed, to write in place."""
     rendered: int
     """How many templates were rendered (feeds made again are not counted, as in a full build)."""
@@ -219,7 +220,7 @@ def patch(
     feeds = {o.path: o for o in plan_feeds(site)} if affected else {}
     keys = dict(last.keys)
     pending: list[tuple[int, TemplateOutput]] = []
-    made: dict[PurePosixPath, bytes] = {}
+    made: dict[PurePosixPath, Data] = {}
     feed_bytes = dict(last.feed_bytes)
     for index in affected:
         output = outputs[index]
@@ -233,12 +234,13 @@ def patch(
             if key != keys.get(fresh.path.as_posix()):
                 mine = [pair for pair in before if index in last.dependents[pair[1].file_path]]
                 old = last.feed_bytes.get(fresh.path.as_posix()) or previous(fresh.path)
-                data = _spliced(fresh, mine, old)
+                data = spliced(old, mine, fresh.part)
                 if data is None and hydrate is not None:
                     return None  # making it whole needs every page whole: the full build
                 data = data if data is not None else fresh.make()
                 feed_bytes[fresh.path.as_posix()] = data
-                if data is not old and data != old:  # (a summary often stays the same)
+                if data is not old and (isinstance(data, Pieces) or data != old):
+                    # (a summary often stays the same: then the parts are equal, data is old)
                     made[fresh.path] = data
         elif isinstance(output, TemplateOutput):
             context = retarget(output.context, site, current)
@@ -281,33 +283,6 @@ def patch(
     return Patch(last=state, files=made, rendered=rendered, misses=cache.misses - misses_before)
 
 
-def _spliced(
-    output: LazyOutput, swapped: list[tuple[Page, Page]], old: bytes | None
-) -> bytes | None:
-    """Return the last bytes of a feed-like output with the swapped pages' parts replaced.
-
-    None when it cannot be done exactly (no previous bytes, or a part not found once): the
-    output is then made whole.
-    """
-    if old is None or output.part is None:
-        return None
-    data = old
-    for old_page, new_page in swapped:
-        before, after = output.part(old_page), output.part(new_page)
-        if before == after:
-            continue
-        if before is None or after is None:
-            return None
-        # A part holds its page's unique URL, and markup inside text is escaped: it is found
-        # once or not at all (beyond the feed's limit).
-        at = data.find(before)
-        if at < 0:
-            return None
-        view = memoryview(data)
-        data = b"".join((view[:at], after, view[at + len(before) :]))
-    return data
-
-
 def _hydrated(
     last: LastBuild,
     pending: list[tuple[int, TemplateOutput]],
@@ -335,6 +310,18 @@ def _hydrated(
         (index, replace(output, context=retarget(output.context, site, current)))
         for index, output in pending
     ]
+
+
+def render_unrecorded(last: LastBuild, path: Path) -> None:
+    """Render one content file as a patch would, keeping nothing (it warms the parser up)."""
+    rel = PurePosixPath(path.relative_to(last.config.content_dir.resolve()).as_posix())
+    try:
+        text = decode_source(path, path.read_bytes(), Diagnostics())
+    except OSError:
+        return
+    if text is not None:
+        source, _ = last.languages.split(rel)
+        load_page(source, text, file_path=path, settings=last.settings)
 
 
 def _reload(

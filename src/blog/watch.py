@@ -24,6 +24,7 @@ from blog.build import BuildOptions, BuildResult, BuildStats, build
 from blog.configfile import CONFIG_NAMES
 from blog.content import is_ignored
 from blog.errors import Diagnostic
+from blog.rebuild import warm_for_patches
 from blog.templates import THEME_DIR
 
 log = logging.getLogger(__name__)
@@ -181,6 +182,10 @@ def rebuild_loop(
 ) -> None:
     """Rebuild after every burst of changes until ``stop`` is set (runs on the main thread)."""
     while not stop.is_set():
+        try:
+            warm_for_patches(watcher.root, options)
+        except Exception:  # only a speed-up: never worth stopping the preview for
+            log.exception("getting ready for the next rebuild failed")
         changed = watcher.wait_for_changes(delay, stop)
         if changed is None:
             return

@@ -12,6 +12,8 @@ import pytest
 
 from blog.build import BuildOptions, BuildResult, build
 from blog.cache import BuildCache
+from blog.incremental import LastBuild
+from blog.rebuild import warm_for_patches
 from tests.conftest import snapshot
 
 CONFIG = """\
@@ -297,3 +299,19 @@ def test_patched_files_leave_no_old_copies_behind(site: Path) -> None:
         time.sleep(0.02)  # the old files are removed by a thread, after the patch
     assert not list(server.out.rglob("*.blog-old-*"))
     assert not list(server.out.rglob("*.blog-tmp"))
+
+
+def test_warming_up_reads_the_feeds_back_and_the_patch_stays_exact(site: Path) -> None:
+    server = Server(site)
+    options = BuildOptions(out_dir=server.out, cache=server.cache)
+    warm_for_patches(site, options)
+    last = server.cache.last_build
+    assert isinstance(last, LastBuild)
+    assert {"index.xml", "index.json", "posts/index.xml"} <= set(last.feed_bytes)
+    for rel, data in last.feed_bytes.items():
+        assert data == (server.out / rel).read_bytes()
+    warm_for_patches(site, options)  # nothing more to do until the next full build
+    assert server.cache.last_build is last
+    result = server.edit("content/posts/p7.md", "Opening of post 7.", "Warm opening.")
+    assert was_patched(result)  # the warm-up rendered a page but recorded nothing
+    assert_same_as_full_build(server)
