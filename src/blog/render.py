@@ -89,6 +89,7 @@ def write_outputs(
     found = Diagnostics()
     with open_site(out_dir, (o.path for o in outputs), site_root=site_root) as staging:
         pending: list[TemplateOutput] = []
+        lazy: list[LazyOutput] = []
         for done, output in enumerate(outputs, start=1):
             if isinstance(output, CopyOutput):
                 staging.put(output.path, output.source)
@@ -97,7 +98,7 @@ def write_outputs(
             elif reuse is not None and reuse(output.path):
                 staging.put(output.path, KEEP)
             elif isinstance(output, LazyOutput):
-                staging.put(output.path, output.make())
+                lazy.append(output)
             else:
                 pending.append(output)
             if progress is not None:
@@ -108,7 +109,13 @@ def write_outputs(
             if progress is not None:
                 progress("rendering", start + done, len(outputs))
 
-        rendered = write_templates(env, pending, found, staging, rendered_so_far)
+        def make_lazy() -> None:
+            for output in lazy:
+                staging.put(output.path, output.make())
+
+        # Feeds and the search index are made here while the forked workers start on the
+        # templates: one core was idle while this process made them first.
+        rendered = write_templates(env, pending, found, staging, rendered_so_far, make_lazy)
         diag.extend(found.items)
         if diag.error_count or (is_strict and diag.warning_count):
             return None

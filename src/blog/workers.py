@@ -184,8 +184,12 @@ def write_templates(
     diag: Diagnostics,
     staging: Staging,
     progress: Callable[[int], None] | None = None,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> int:
     """Render each template output straight into ``staging``; return how many rendered.
+
+    ``meanwhile`` is done by this process once the workers have started, before it takes
+    its share of the templates.
 
     A failed output is skipped (its diagnostic is in ``diag``). Many outputs render on every
     core: this process and one fewer forked workers than cores take contiguous ranges as they
@@ -196,6 +200,7 @@ def write_templates(
     """
     ranges = _template_ranges(len(outputs), 16)
     if not ranges:
+        meanwhile()
         rendered = 0
         for done, output in enumerate(outputs, start=1):
             digest = _write_one(env, output, staging, diag)
@@ -210,6 +215,7 @@ def write_templates(
     helpers = worker_count() - 1
     with staging.shared_with_workers(), _template_pool(job, helpers) as pool, _frozen_heap():
         theirs = [pool.submit(_write_taken_in_worker) for _ in range(helpers)]
+        meanwhile()
         results = _write_taken(job, progress)
         for future in theirs:
             results.extend(future.result())
