@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from dataclasses import replace
@@ -108,6 +109,10 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
         cache.last_build = replace(
             cache.last_build, diagnostics=result.diagnostics, valid_until=valid_until
         )
+    if options.cache is not None:
+        # A long-lived process (the dev server) leaves nothing out of the collector's sight:
+        # what loading froze may become garbage by the next build.
+        gc.unfreeze()
     if result.ok and inputs is not None:
         saved = None
         if isinstance(cache.last_build, LastBuild):

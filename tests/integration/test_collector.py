@@ -1,0 +1,62 @@
+"""The cyclic garbage collector during a build: paused while pages arrive, never left off."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from blog import workers
+from blog.build import BuildOptions, build, page_settings
+from blog.cache import BuildCache
+from blog.config import load_config
+from blog.errors import Diagnostics
+
+
+@pytest.fixture(autouse=True)
+def unfrozen() -> Iterator[None]:
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+
+
+@pytest.fixture
+def site(make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("BLOG_WORKERS", "2")
+    posts = {
+        f"content/posts/p{n}.md": f"---\ntitle: P{n}\ndate: 2024-01-01\n---\nText {n}.\n"
+        for n in range(workers.MIN_PARALLEL + 2)
+    }
+    return make_site(posts)
+
+
+def test_pages_from_the_workers_arrive_with_the_collector_paused_then_frozen(site: Path) -> None:
+    config = load_config(site, Diagnostics())
+    jobs = [
+        (PurePosixPath(f"posts/p{n}.md"), f"---\ntitle: P{n}\n---\nText.\n", site / f"p{n}.md")
+        for n in range(workers.MIN_PARALLEL + 2)
+    ]
+    loaded = workers.render_pages(jobs, page_settings(config))
+    assert [p.page.title for p in loaded if p.page] == [f"P{n}" for n in range(len(jobs))]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > len(jobs)  # out of the collector's sight for the build
+
+
+def test_a_markdown_worker_collects_less_often_and_not_what_it_inherited() -> None:
+    with ProcessPoolExecutor(1, initializer=workers._init_markdown_worker) as pool:
+        threshold, frozen = pool.submit(_collector_state).result()
+    assert threshold == workers.MARKDOWN_GC_THRESHOLD
+    assert frozen > 0
+
+
+def _collector_state() -> tuple[int, int]:
+    return gc.get_threshold()[0], gc.get_freeze_count()
+
+
+def test_the_dev_server_build_leaves_nothing_frozen(site: Path) -> None:
+    result = build(site, BuildOptions(out_dir=site / "served", cache=BuildCache()))
+    assert result.ok and result.stats.markdown_rendered > workers.MIN_PARALLEL  # in workers
+    assert gc.isenabled() and gc.get_freeze_count() == 0
