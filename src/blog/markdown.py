@@ -162,6 +162,10 @@ def _parser(options: MarkdownOptions, *, math: bool = False) -> MarkdownIt:
     """Return the configured parser for these options (built once per distinct options)."""
     md = configured_parser(options, math=math)
     install_fast_text(md)  # last: it stops where the rules enabled now may start
+    # Pure functions of the URL (mdurl parse, punycode, percent-encoding), and posts link to
+    # the same places again and again.
+    md.normalizeLink = lru_cache(maxsize=8192)(md.normalizeLink)  # type: ignore[method-assign]
+    md.normalizeLinkText = lru_cache(maxsize=8192)(md.normalizeLinkText)  # type: ignore[method-assign]
     return md
 
 

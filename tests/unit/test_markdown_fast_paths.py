@@ -1,4 +1,4 @@
-"""The fast ``text`` inline rule gives exactly the tokens of markdown-it's own rule."""
+"""The fast paths of our Markdown parsers give exactly what markdown-it gives."""
 
 from __future__ import annotations
 
@@ -123,3 +123,28 @@ def test_a_nested_range_without_a_stop_is_left_to_markdown_it() -> None:
             state.pos, state.posMax = pos, pos_max
         assert fast(states[0], False) == upstream(states[1], False)
         assert (states[0].pos, states[0].pending) == (states[1].pos, states[1].pending)
+
+
+URLS = [
+    "https://example.com/a b",
+    "HTTP://Example.COM/%7Euser/ü?q=ä#frag",
+    "http://xn--mnchen-3ya.de/",
+    "http://münchen.de/straße",
+    "mailto:Me@Exämple.org",
+    "//host/path",
+    "http://[::1]:80/x",
+    "skype:name",
+    "javascript:alert(1)",
+    "%zz%41",
+    "",
+    "/relative/path.md#x",
+]
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_cached_link_normalisation_is_markdown_its(url: str) -> None:
+    fast, reference = _parser(OPTIONS), configured_parser(OPTIONS)
+    for _ in range(2):  # computed, then cached
+        assert fast.normalizeLink(url) == reference.normalizeLink(url)
+        assert fast.normalizeLinkText(url) == reference.normalizeLinkText(url)
+    assert fast.normalizeLink.cache_info().hits >= 1  # type: ignore[attr-defined]
