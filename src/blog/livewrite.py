@@ -1,14 +1,22 @@
-"""Write a patched build into the dev server's output folder, in place.
+"""Write a patched build into the live output folder, in place.
 
-``writer.write_site`` makes a whole new tree and swaps it in, so ``public/`` is always one
-complete site. The dev server needs less: its folder is private, every request waits while a
-build runs (``LiveState``), and a patch changes a handful of files. A small file is replaced
-by a rename; a big one only this folder holds is written over (never through a link the spare
-tree shares). The manifest is updated so the next full write knows what the folder holds.
+``writer.write_site`` makes a whole new tree and swaps it in. A patch changes a handful of
+files, and needs less:
+
+- ``write_changes`` (``blog build``) replaces them in ``public/`` through the journal of
+  ``journal.py``: each file is swapped whole, and the set is all or none, even when the build
+  is killed.
+- ``write_in_place`` (the dev server) skips the journal: its folder is private and every
+  request waits while a build runs (``LiveState``). A small file is replaced by a rename; a
+  big one only this folder holds is written over (never through a link the spare tree
+  shares).
+
+Both update the manifest, so the next full write knows what the folder holds.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import threading
@@ -16,10 +24,19 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
+from blog import journal
 from blog.errors import BlogError
 from blog.splice import Data, Pieces, as_bytes
 from blog.urls import is_safe_output
-from blog.writer import MARKER, StaleOutput, WriteReport
+from blog.writer import (
+    MARKER,
+    StaleOutput,
+    WriteReport,
+    check_output_dir,
+    manifest_text,
+    read_manifest,
+    recover,
+)
 
 OVERWRITE_FROM = 1 << 20
 """Files this big are written over in place rather than replaced (see ``_write``)."""
@@ -190,3 +207,45 @@ def _holds(target: Path, data: Data) -> bool:
         return target.read_bytes() == as_bytes(data)
     except OSError:
         return False
+
+
+def write_changes(
+    out_dir: Path, changes: Mapping[PurePosixPath, Data], *, site_root: Path
+) -> WriteReport:
+    """Publish the live site with new bytes for some of its outputs, all or none.
+
+    A patched build (``incremental.py``) has the live site's paths, nothing added or removed:
+    its files replace the live ones in place, through the journal of ``journal.py``, and the
+    manifest is replaced last. Raises StaleOutput when the live site has no manifest or lacks
+    one of the paths.
+    """
+    check_output_dir(out_dir, site_root)
+    recover(out_dir)
+    live = read_manifest(out_dir)
+    if live is None or any(rel.as_posix() not in live for rel in changes):
+        raise StaleOutput
+    for rel_path in changes:
+        if not is_safe_output(rel_path):
+            raise BlogError(f"refusing to write outside the output folder: {rel_path}")
+    manifest = dict(live)
+    files: dict[str, Data] = {}
+    for rel_path, data in changes.items():
+        rel = rel_path.as_posix()
+        digest = _digest_of_data(data)
+        if digest != live[rel] or not (out_dir / rel).is_file():
+            manifest[rel], files[rel] = digest, data
+    if files:
+        files[MARKER] = manifest_text(manifest).encode()
+        journal.replace_files(out_dir, files)
+    written = max(0, len(files) - 1)
+    return WriteReport(written=written, unchanged=len(live) - written, removed=0)
+
+
+def _digest_of_data(data: Data) -> str:
+    """Return the manifest digest of an output's bytes, whole or in pieces."""
+    if isinstance(data, bytes):
+        return hashlib.blake2b(data, digest_size=16).hexdigest()
+    digest = hashlib.blake2b(digest_size=16)
+    for held, start, stop in data.spans:
+        digest.update(memoryview(held)[start:stop])
+    return digest.hexdigest()

@@ -31,7 +31,7 @@ from blog.config import Config, find_config
 from blog.content import Inclusion
 from blog.gitinfo import git_head
 from blog.incremental import LastBuild, Patch, patch, render_unrecorded
-from blog.livewrite import write_in_place
+from blog.livewrite import write_changes, write_in_place
 from blog.plan import LazyOutput
 from blog.quick import (
     Inputs,
@@ -43,9 +43,9 @@ from blog.quick import (
     still_holds,
 )
 from blog.results import BuildOptions, BuildResult, BuildStats
-from blog.splice import Data, as_bytes
+from blog.splice import Data
 from blog.templates import THEME_DIR, make_environment, template_fingerprint
-from blog.writer import StaleOutput, WriteReport, write_changes
+from blog.writer import StaleOutput, WriteReport
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -143,8 +143,7 @@ def patch_saved(
     if patched is None:
         return None
     try:
-        files = {path: as_bytes(data) for path, data in patched.files.items()}
-        report = write_changes(out_dir, files, site_root=root)
+        report = write_changes(out_dir, patched.files, site_root=root)
     except StaleOutput:
         return None
     _remember_outputs(cache, patched)

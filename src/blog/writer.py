@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from blog import journal
 from blog.errors import BlogError
 from blog.urls import is_safe_output
 
@@ -90,7 +91,12 @@ def read_manifest(tree: Path) -> dict[str, str] | None:
 
 
 def recover(out_dir: Path) -> None:
-    """Repair what an interrupted build left: restore a lost output folder, drop temp ones."""
+    """Repair what an interrupted build left: restore a lost output folder, drop temp ones.
+
+    A patch killed while it replaced files in place is finished (or undone) first.
+    """
+    if out_dir.is_dir():
+        journal.recover(out_dir)
     parent, name = out_dir.parent, out_dir.name
     if not parent.is_dir():
         return
@@ -299,8 +305,12 @@ def _staging(out_dir: Path, paths: set[str], live: dict[str, str]) -> Staging:
 
 
 def _write_manifest(tree: Path, files: Mapping[str, str]) -> None:
-    manifest = {"blog": 1, "files": dict(sorted(files.items()))}
-    (tree / MARKER).write_text(json.dumps(manifest, separators=(",", ":")), encoding="utf-8")
+    (tree / MARKER).write_text(manifest_text(files), encoding="utf-8")
+
+
+def manifest_text(files: Mapping[str, str]) -> str:
+    """Return a tree's manifest file: compact JSON, paths sorted."""
+    return json.dumps({"blog": 1, "files": dict(sorted(files.items()))}, separators=(",", ":"))
 
 
 def _replace(
@@ -387,34 +397,3 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
     out_dir.rename(old)
     staging.rename(out_dir)
     old.rename(staging)
-
-
-def write_changes(
-    out_dir: Path, changes: Mapping[PurePosixPath, bytes], *, site_root: Path
-) -> WriteReport:
-    """Publish the live site with new bytes for some of its outputs, atomically.
-
-    A patched build (``incremental.py``) has the live site's paths, nothing added or removed:
-    the spare tree is brought to the live site plus ``changes`` and swapped in, as
-    ``write_site`` does, without walking every output through ``put``. Raises StaleOutput
-    when the live site has no manifest or lacks one of the paths.
-    """
-    check_output_dir(out_dir, site_root)
-    recover(out_dir)
-    live = read_manifest(out_dir)
-    if live is None or any(rel.as_posix() not in live for rel in changes):
-        raise StaleOutput
-    for rel_path in changes:
-        if not is_safe_output(rel_path):
-            raise BlogError(f"refusing to write outside the output folder: {rel_path}")
-    with _staging(out_dir, set(live), live) as staging:
-        for rel_path, data in changes.items():
-            staging.put(rel_path, data)
-        for rel, digest in live.items():
-            if rel in staging.wanted:
-                continue
-            if staging.held.get(rel) == digest:
-                staging.wanted[rel] = digest  # the tree has it already: no path object needed
-            else:
-                staging.put(PurePosixPath(rel), KEEP)
-        return staging.finish()

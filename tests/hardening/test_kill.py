@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from blog.writer import MARKER
+from blog.writer import MARKER, recover
 from tests.conftest import MINIMAL_CONFIG, snapshot
 
 KILLS = 50
@@ -174,3 +174,54 @@ def _describe(now: dict[str, bytes] | None, sites: dict[str, dict[str, bytes]]) 
         changed = sorted(p for p in set(site) & set(now) if site[p] != now[p])[:3]
         parts.append(f"vs {name}: missing {missing}, extra {extra}, changed {changed}")
     return "; ".join(parts)
+
+
+PATCH_KILLS = 20
+
+
+def test_sigkill_during_a_patch_leaves_whole_files_and_the_next_build_finishes_it(
+    tmp_path: Path,
+) -> None:
+    """A patch (one post's body edited) writes into ``public/`` through a journal.
+
+    Killed anywhere, every file of ``public/`` is whole: the old version or the new one.
+    The journal then makes the set all or none: recovering (as the next build does first)
+    gives the old site or the new one.
+    """
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "NO_COLOR": "1"}
+    root, saved = tmp_path / "site", tmp_path / "saved"
+    write_site(root, "old")
+    build_fully(root, env)
+    old = snapshot(root / "public")
+    shutil.copytree(root, saved)  # copy2 keeps the times the saved build recorded
+    post = "content/posts/post-050.md"
+    new_text = (root / post).read_text().replace("## Part two", "## Part two\n\nAn edit.")
+    (root / post).write_text(new_text)
+    _, duration = build_fully(root, env)
+    new = snapshot(root / "public")
+    assert "posts/post-050/index.html" in {rel for rel in new if old.get(rel) != new[rel]}
+    assert not (root / ".public-spare").exists()  # it was a patch: no tree was swapped
+
+    rng = random.Random(SEED)
+    outcomes = {"old": 0, "new": 0}
+    for kill in range(PATCH_KILLS):
+        shutil.rmtree(root)
+        shutil.copytree(saved, root)
+        (root / post).write_text(new_text)
+        proc = run_build(root, env)
+        time.sleep(rng.uniform(0.3, 1.1) * duration)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        proc.stderr.close()  # type: ignore[union-attr]
+        now = snapshot(root / "public")
+        for rel, data in now.items():
+            if rel == MARKER or ".blog-journal" in rel or rel.endswith(".blog-new"):
+                continue
+            assert data in (old.get(rel), new.get(rel)), f"kill {kill}: {rel} is neither"
+        recover(root / "public")
+        now = snapshot(root / "public")
+        assert now in (old, new), f"kill {kill}: {_describe(now, {'old': old, 'new': new})}"
+        outcomes["old" if now == old else "new"] += 1
+    print(f"{PATCH_KILLS} kills of a patch: {outcomes}; it takes {duration:.2f}s")
+    assert outcomes["old"] and outcomes["new"], f"the kills did not span the patch: {outcomes}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable
@@ -218,6 +219,22 @@ def test_build_after_a_body_edit_patches_the_saved_build(site: Path) -> None:
     assert_public_same_as_full_build(site)
     again = cli_edit(site, "content/posts/p3.md", "## Part\n", "## Part\n\nMore.\n")
     assert was_patched(again)
+    assert_public_same_as_full_build(site)
+
+
+def test_a_patch_replaces_its_files_in_public_and_makes_no_spare(site: Path) -> None:
+    assert cli_build(site).ok  # into an empty folder: there is no spare tree yet
+    assert not (site / ".public-spare").exists()
+    kept = (site / "public/posts/p2/index.html").stat().st_ino
+    result = cli_edit(site, "content/posts/p10.md", "Opening of post 10.", "A new opening.")
+    assert was_patched(result) and result.stats.written >= 5
+    assert not (site / ".public-spare").exists()  # nothing linked the whole site again
+    assert (site / "public/posts/p2/index.html").stat().st_ino == kept  # untouched
+    manifest = json.loads((site / "public/.blog-output").read_text())["files"]
+    page = (site / "public/posts/p10/index.html").read_bytes()
+    assert manifest["posts/p10/index.html"] == hashlib.blake2b(page, digest_size=16).hexdigest()
+    assert not list((site / "public").rglob("*.blog-new"))
+    assert not list((site / "public").glob(".blog-journal*"))
     assert_public_same_as_full_build(site)
 
 
