@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import unescapeAll
+from markdown_it.parser_inline import ParserInline
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline import text as upstream_text
@@ -467,7 +468,80 @@ def install_fast_text(md: MarkdownIt) -> bool:
         return True
 
     md.inline.ruler.at("text", text)
+    inline = _DispatchingInline.__new__(_DispatchingInline)
+    inline.__dict__.update(md.inline.__dict__)
+    inline.stops, inline.text_rule = pattern, text
+    md.inline = inline
     return True
+
+
+class _DispatchingInline(ParserInline):
+    """markdown-it's inline parser, trying at each stop only the rules that can start there.
+
+    Its ``tokenize`` is markdown-it's, with the fast text rule run inline and, at a stop,
+    only the rules whose start character is there, in their order: the others fail there.
+    """
+
+    stops: re.Pattern[str]
+    text_rule: Any
+    _rules_seen: list[Any] | None = None
+    _by_char: dict[str, tuple[Any, ...]] | None = None
+
+    def _rules_by_char(self) -> dict[str, tuple[Any, ...]] | None:
+        """Return the enabled rules but text by start character, or None when unsure."""
+        rules = self.ruler.getRules("")
+        if rules is not self._rules_seen:
+            self._rules_seen, self._by_char = rules, None
+            names = self.ruler.get_active_rules()
+            if not rules or rules[0] is not self.text_rule or len(names) != len(rules):
+                return None
+            by_char: dict[str, list[Any]] = {}
+            for name, rule in zip(names[1:], rules[1:], strict=True):
+                starts = "w" if name == _WWW_RULE else _RULE_STARTS.get(name)
+                if starts is None:
+                    return None
+                for char in starts:
+                    by_char.setdefault(char, []).append(rule)
+            self._by_char = {char: tuple(found) for char, found in by_char.items()}
+        return self._by_char
+
+    def tokenize(self, state: StateInline) -> None:
+        """Generate tokens for the input range, as ``ParserInline.tokenize`` does."""
+        by_char = self._rules_by_char()
+        if by_char is None:
+            super().tokenize(state)
+            return
+        end = state.posMax
+        src = state.src
+        max_nesting = state.md.options["maxNesting"]
+        search = self.stops.search
+        while state.pos < end:
+            pos = state.pos
+            is_done = False
+            if state.level < max_nesting:
+                found = search(src, pos)
+                stop = found.start() if found else len(src)
+                if stop > end:
+                    is_done = upstream_text(state, False)
+                elif stop != pos:
+                    state.append_pending(src[pos:stop])
+                    state.pos = stop
+                    is_done = True
+                if not is_done:
+                    for rule in by_char.get(src[pos], ()):
+                        is_done = rule(state, False)
+                        if is_done:
+                            if state.pos <= pos:
+                                raise RuntimeError("inline rule didn't increment state.pos")
+                            break
+            if is_done:
+                if state.pos >= end:
+                    break
+                continue
+            state.append_pending(src[state.pos])
+            state.pos += 1
+        if state.pending:
+            state.pushPending()
 
 
 __all__ = [

@@ -148,3 +148,21 @@ def test_cached_link_normalisation_is_markdown_its(url: str) -> None:
         assert fast.normalizeLink(url) == reference.normalizeLink(url)
         assert fast.normalizeLinkText(url) == reference.normalizeLinkText(url)
     assert fast.normalizeLink.cache_info().hits >= 1  # type: ignore[attr-defined]
+
+
+def test_our_parsers_dispatch_inline_rules_by_start_character() -> None:
+    for math in (False, True):
+        by_char = _parser(OPTIONS, math=math).inline._rules_by_char()  # type: ignore[attr-defined]
+        assert by_char is not None
+        assert "w" in by_char and "-" not in by_char and "t" not in by_char
+
+
+def test_an_inline_rule_added_later_turns_the_dispatch_off() -> None:
+    md = configured_parser(OPTIONS)
+    assert install(md) is True
+    md.inline.ruler.push("mine", lambda state, silent: False)
+    assert md.inline._rules_by_char() is None  # type: ignore[attr-defined]
+    env = {"blog": _RenderContext(path=Path("p.md"), line_offset=0, options=OPTIONS)}
+    assert md.render("*a* [b](c) w www.x.org", env) == (
+        '<p><em>a</em> <a href="c">b</a> w <a href="http://www.x.org">www.x.org</a></p>\n'
+    )
