@@ -17,7 +17,7 @@ from blog.errors import Diagnostic, Diagnostics, Severity
 from blog.languages import ContentLanguages, looks_like_translation
 from blog.model import Page, SourceFile
 from blog.pages import LoadedPage, PageSettings
-from blog.workers import render_pages
+from blog.workers import PageRenderer
 
 Progress = Callable[[str, int, int], None]
 """Told (stage, done, total) as a long build goes; the CLI shows it on a terminal."""
@@ -174,21 +174,26 @@ def load_content(
     patterns = [re.compile(p) for p in ignore]
     paths = walk_content(content_dir)
     markdown: list[_Markdown] = []
-    for done, path in enumerate(paths, start=1):
-        if progress is not None:
-            progress("reading", done, len(paths))
-        rel = PurePosixPath(path.relative_to(content_dir).as_posix())
-        if any(p.search(rel.as_posix()) for p in patterns):
-            found.skipped.append((rel, "matches ignoreFiles in the config"))
-        elif _report_unusable(path, rel, found, diag):
-            continue
-        elif path.suffix.lower() not in (".md", ".markdown"):
-            found.files.append(SourceFile(source=path, output=rel))
-        else:
-            entry = _read_markdown(path, rel, languages, cache, found, diag)
-            if entry is not None:
-                markdown.append(entry)
-    for entry, loaded in _render_all(markdown, content_dir, settings, cache, diag):
+    with PageRenderer(settings, len(paths)) as renderer:  # renders while the rest is read
+        for done, path in enumerate(paths, start=1):
+            if progress is not None:
+                progress("reading", done, len(paths))
+            rel = PurePosixPath(path.relative_to(content_dir).as_posix())
+            if any(p.search(rel.as_posix()) for p in patterns):
+                found.skipped.append((rel, "matches ignoreFiles in the config"))
+            elif _report_unusable(path, rel, found, diag):
+                continue
+            elif path.suffix.lower() not in (".md", ".markdown"):
+                found.files.append(SourceFile(source=path, output=rel))
+            else:
+                entry = _read_markdown(path, rel, languages, cache, found, diag)
+                if entry is not None and isinstance(entry.item, str):
+                    renderer.add((entry.source, entry.item, path))
+                    entry = entry._replace(item="")  # the text went to the renderer
+                if entry is not None:
+                    markdown.append(entry)
+        rendered = renderer.results()
+    for entry, loaded in _with_rendered(markdown, rendered, cache, diag):
         page = loaded.page and languages.localize(loaded.page, entry.lang)
         found.add(entry.rel, page, now, inclusion)
     cache.forget_missing(found.seen)
@@ -261,19 +266,17 @@ def _read_markdown(
     return None if read is None else _Markdown(rel, source, lang, *read)
 
 
-def _render_all(
+def _with_rendered(
     markdown: list[_Markdown],
-    content_dir: Path,
-    settings: PageSettings,
+    rendered: list[LoadedPage],
     cache: BuildCache,
     diag: Diagnostics,
 ) -> list[tuple[_Markdown, LoadedPage]]:
-    """Render the files the cache did not hold (on every core) and cache them."""
-    jobs = [(m.source, m.item, content_dir / m.rel) for m in markdown if isinstance(m.item, str)]
-    rendered = iter(render_pages(jobs, settings))
+    """Pair each file with its page (cached, or rendered in order) and cache the new ones."""
+    fresh = iter(rendered)
     done = []
     for entry in markdown:
-        loaded = entry.item if isinstance(entry.item, LoadedPage) else next(rendered)
+        loaded = entry.item if isinstance(entry.item, LoadedPage) else next(fresh)
         if not isinstance(entry.item, LoadedPage):
             cache.put(entry.rel, entry.key, loaded)
             cache.remember_signature(entry.rel, entry.signature)

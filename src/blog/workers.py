@@ -7,7 +7,7 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # plan imports site, which imports content, which imports thi
     from blog.plan import TemplateOutput
 
 MIN_PARALLEL = 48
+MAX_CHUNK = 64
+"""Most pages sent to a Markdown worker at once (small chunks keep both workers busy)."""
 MARKDOWN_GC_THRESHOLD = 50_000
 """Allocations between two young collections in a Markdown worker (Python's default: 700)."""
 """Fewer misses than this render in this process: starting workers would cost more."""
@@ -48,28 +50,72 @@ def _render_chunk(jobs: Sequence[Job], settings: PageSettings) -> list[LoadedPag
     return [_render(job, settings) for job in jobs]
 
 
-def render_pages(jobs: Sequence[Job], settings: PageSettings) -> list[LoadedPage]:
-    """Return the loaded page of each job, in the jobs' order.
+class PageRenderer:
+    """Renders the pages of a load while their files are still being read, in order.
 
-    Workers are forked (where the platform allows) so they start with the parser and the
-    lexers already imported; each gets contiguous chunks, so results come back in order.
+    Once ``MIN_PARALLEL`` jobs wait, the workers are forked (where the platform allows: they
+    start with the parser and the lexers imported, and with only the few files read so far
+    in their memory) and every full chunk goes to them at once, so reading the other files
+    overlaps rendering. Fewer jobs than that render in this process, in ``results``.
     """
-    workers = min(worker_count(), max(1, len(jobs) // (MIN_PARALLEL // 2)))
-    if workers < 2 or len(jobs) < MIN_PARALLEL:
-        return [_render(job, settings) for job in jobs]
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    size = max(8, len(jobs) // (workers * 8))
-    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-    context = multiprocessing.get_context(method)
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_init_markdown_worker
-    )
-    # The pages coming back make no garbage and live as long as the build: the collector,
-    # left on, walked all of them again at each full collection (2.7 s of this process's
-    # time at 10,000 posts, taken from the workers' cores).
-    with pool, collector_paused():
-        results = pool.map(_render_chunk, chunks, [settings] * len(chunks))
-        return [page for chunk in results for page in chunk]
+
+    def __init__(self, settings: PageSettings, expected: int) -> None:
+        """``expected``: about how many jobs may come (it sizes the chunks)."""
+        self.settings = settings
+        self.workers = min(worker_count(), max(1, expected // (MIN_PARALLEL // 2)))
+        self.size = max(8, min(MAX_CHUNK, expected // (self.workers * 8)))
+        self.pending: list[Job] = []
+        self.futures: list[Future[list[LoadedPage]]] = []
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> PageRenderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def add(self, job: Job) -> None:
+        """Take one page to render (its result comes back in ``results``, in this order)."""
+        self.pending.append(job)
+        if self.workers < 2:
+            return
+        if self.pool is None and len(self.pending) >= MIN_PARALLEL:
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context(method),
+                initializer=_init_markdown_worker,
+            )
+        if self.pool is not None and len(self.pending) >= self.size:
+            self._submit()
+
+    def results(self) -> list[LoadedPage]:
+        """Return the loaded page of every job, in the order they were added."""
+        if self.pool is None:
+            pages = [_render(job, self.settings) for job in self.pending]
+            self.pending = []
+            return pages
+        self._submit()
+        # The pages coming back make no garbage and live as long as the build: the
+        # collector, left on, walked all of them again at each full collection (2.7 s of
+        # this process's time at 10,000 posts, taken from the workers' cores).
+        with collector_paused():
+            return [page for future in self.futures for page in future.result()]
+
+    def _submit(self) -> None:
+        assert self.pool is not None
+        if self.pending:
+            self.futures.append(self.pool.submit(_render_chunk, self.pending, self.settings))
+            self.pending = []
+
+
+def render_pages(jobs: Sequence[Job], settings: PageSettings) -> list[LoadedPage]:
+    """Return the loaded page of each job, in the jobs' order (``PageRenderer`` at once)."""
+    with PageRenderer(settings, len(jobs)) as renderer:
+        for job in jobs:
+            renderer.add(job)
+        return renderer.results()
 
 
 def _init_markdown_worker() -> None:

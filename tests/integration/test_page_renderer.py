@@ -1,0 +1,64 @@
+"""Markdown rendered on every core while the files are still being read (PageRenderer)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from blog import workers
+from blog.build import page_settings
+from blog.config import load_config
+from blog.errors import Diagnostics
+from blog.pages import PageSettings
+from blog.workers import Job, PageRenderer
+
+
+@pytest.fixture
+def settings(make_site: Callable[..., Path]) -> PageSettings:
+    return page_settings(load_config(make_site({}), Diagnostics()))
+
+
+def jobs(count: int) -> list[Job]:
+    return [
+        (
+            PurePosixPath(f"posts/p{n}.md"),
+            f"---\ntitle: P{n}\n---\n## Part {n}\n\n```python\nprint({n})\n```\n",
+            Path(f"p{n}.md"),
+        )
+        for n in range(count)
+    ]
+
+
+def test_workers_start_early_and_take_chunks_as_they_fill(
+    settings: PageSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BLOG_WORKERS", "2")
+    todo = jobs(300)
+    with PageRenderer(settings, len(todo)) as renderer:
+        for n, job in enumerate(todo, start=1):
+            renderer.add(job)
+            assert (renderer.pool is not None) == (n >= workers.MIN_PARALLEL)
+        # sent while "reading": all of the first MIN_PARALLEL at once, then chunk by chunk
+        assert len(renderer.futures) >= (300 - workers.MIN_PARALLEL) // renderer.size
+        parallel = renderer.results()
+    monkeypatch.setenv("BLOG_WORKERS", "1")
+    with PageRenderer(settings, len(todo)) as renderer:
+        for job in todo:
+            renderer.add(job)
+        assert renderer.pool is None
+        serial = renderer.results()
+    assert parallel == serial  # the same pages, in the order they were added
+    assert [p.page.title for p in parallel if p.page] == [f"P{n}" for n in range(300)]
+
+
+def test_a_few_pages_render_in_this_process(
+    settings: PageSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BLOG_WORKERS", "2")
+    with PageRenderer(settings, 10_000) as renderer:  # many files, few of them to render
+        for job in jobs(workers.MIN_PARALLEL - 1):
+            renderer.add(job)
+        assert renderer.pool is None
+        assert len(renderer.results()) == workers.MIN_PARALLEL - 1
