@@ -10,7 +10,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "blog"
 
 OWNERS = {
-    "markdown_it": {"markdown", "headings", "highlight", "mathml", "emojify"},
+    "markdown_it": {"markdown", "fastinline", "headings", "highlight", "mathml", "emojify"},
     "mdit_py_plugins": {"markdown", "headings", "highlight", "mathml"},
     "pygments": {"markdown", "highlight"},
     "jinja2": {"templates", "shortcode_templates"},

@@ -12,9 +12,9 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
+from blog.fastinline import install_fast_text as install
+from blog.fastinline import text_stop_pattern as stop_pattern
 from blog.markdown import MarkdownOptions, _parser, _RenderContext, configured_parser
-from blog.markdown import install_fast_text as install
-from blog.markdown import text_stop_pattern as stop_pattern
 
 OPTIONS = MarkdownOptions(emoji=True)
 
@@ -91,7 +91,7 @@ def test_our_parsers_use_the_fast_rule() -> None:
     for math in (False, True):
         md = _parser(OPTIONS, math=math)
         assert md.inline.ruler.getRules("")[0].__name__ == "text"
-        assert md.inline.ruler.getRules("")[0].__module__ == "blog.markdown"
+        assert md.inline.ruler.getRules("")[0].__module__ == "blog.fastinline"
 
 
 def test_stops_are_markdown_it_terminators_and_w_only_before_www() -> None:
