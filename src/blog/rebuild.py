@@ -143,7 +143,7 @@ def patch_saved(
     if patched is None:
         return None
     try:
-        report = write_changes(out_dir, patched.files, site_root=root)
+        report = write_changes(out_dir, patched.files, patched.last.keys, site_root=root)
     except StaleOutput:
         return None
     _remember_outputs(cache, patched)

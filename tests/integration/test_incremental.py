@@ -233,6 +233,7 @@ def test_a_patch_replaces_its_files_in_public_and_makes_no_spare(site: Path) -> 
     manifest = json.loads((site / "public/.blog-output").read_text())["files"]
     page = (site / "public/posts/p10/index.html").read_bytes()
     assert manifest["posts/p10/index.html"] == hashlib.blake2b(page, digest_size=16).hexdigest()
+    assert manifest["index.json"].startswith("key:")  # spliced: recorded by key, not hashed
     assert not list((site / "public").rglob("*.blog-new"))
     assert not list((site / "public").glob(".blog-journal*"))
     assert_public_same_as_full_build(site)
