@@ -209,7 +209,7 @@ def test_sigkill_during_a_patch_leaves_whole_files_and_the_next_build_finishes_i
         shutil.copytree(saved, root)
         (root / post).write_text(new_text)
         proc = run_build(root, env)
-        time.sleep(rng.uniform(0.3, 1.1) * duration)
+        time.sleep(rng.uniform(0.2, 1.6) * duration)  # before, during and after its writes
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
