@@ -476,8 +476,11 @@ def goals(results: list[SizeResult]) -> list[tuple[str, str, str]]:
     warm = median_of(result.ours["warm"], "seconds")
     ratio = warm / median_of(result.hugo["warm"], "seconds")
     lines.append((verdict(ratio <= 0.05), big[0], f"{ratio:.3f} x ({warm:.2f} s)"))
+    # judged on the slowest run: a median of three hides one slow edit in three
     edit = median_of(result.ours["edit"], "seconds")
-    lines.append((verdict(edit <= 1.0), big[1], f"{edit:.2f} s"))
+    slowest = max(run.seconds for run in result.ours["edit"])
+    measured = f"{slowest:.2f} s, the slowest of {len(result.ours['edit'])} (median {edit:.2f} s)"
+    lines.append((verdict(slowest <= 1.0), big[1], measured))
     peak = max(run.rss_mib for runs in result.ours.values() for run in runs)
     lines.append((verdict(peak <= 300), big[2], f"{peak:.0f} MiB (max over all runs)"))
     return lines
