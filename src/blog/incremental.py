@@ -33,7 +33,7 @@ from blog.fingerprints import SiteKeys, lazy_key, output_key, patch_site_keys
 from blog.languages import ContentLanguages
 from blog.links import fragment_targets, resolve_page
 from blog.model import Page
-from blog.pages import PageSettings, load_page
+from blog.pages import LoadedPage, PageSettings, load_page
 from blog.plan import LazyOutput, Output, TemplateOutput, plan_feeds
 from blog.site import Site
 from blog.splice import Data, Pieces, spliced
@@ -314,14 +314,24 @@ def _hydrated(
 
 def render_unrecorded(last: LastBuild, path: Path) -> None:
     """Render one content file as a patch would, keeping nothing (it warms the parser up)."""
-    rel = PurePosixPath(path.relative_to(last.config.content_dir.resolve()).as_posix())
     try:
-        text = decode_source(path, path.read_bytes(), Diagnostics())
+        _load_file(last, path, path.read_bytes(), file_path=path)
     except OSError:
         return
-    if text is not None:
-        source, _ = last.languages.split(rel)
-        load_page(source, text, file_path=path, settings=last.settings)
+
+
+def _load_file(last: LastBuild, path: Path, data: bytes, *, file_path: Path) -> LoadedPage | None:
+    """Load a content file's bytes as the last build's settings load it (None: not text).
+
+    ``path`` is resolved (it names the file under the resolved content folder); the page
+    records ``file_path``, as the full build wrote it.
+    """
+    text = decode_source(path, data, Diagnostics())
+    if text is None:
+        return None
+    rel = PurePosixPath(path.relative_to(last.config.content_dir.resolve()).as_posix())
+    source, _ = last.languages.split(rel)
+    return load_page(source, text, file_path=file_path, settings=last.settings)
 
 
 def _reload(
@@ -342,11 +352,9 @@ def _reload(
     key = digest(data)
     loaded = cache.get(rel, key)
     if loaded is None:
-        text = decode_source(path, data, Diagnostics())
-        if text is None:
+        loaded = _load_file(last, path, data, file_path=old.file_path)
+        if loaded is None:
             return None
-        source, _ = last.languages.split(rel)
-        loaded = load_page(source, text, file_path=old.file_path, settings=last.settings)
         cache.put(rel, key, loaded)
     cache.remember_signature(rel, signature)
     page = loaded.page

@@ -16,7 +16,6 @@ Both update the manifest, so the next full write knows what the folder holds.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import threading
@@ -26,13 +25,14 @@ from typing import BinaryIO
 
 from blog import journal
 from blog.errors import BlogError
-from blog.splice import Data, Pieces, as_bytes
+from blog.splice import Data, Pieces
 from blog.urls import is_safe_output
 from blog.writer import (
     MARKER,
     StaleOutput,
     WriteReport,
     check_output_dir,
+    digest_of_bytes,
     manifest_text,
     read_manifest,
     recover,
@@ -199,12 +199,12 @@ def _replace(temp: Path, target: Path) -> None:
 _OLD = itertools.count()
 
 
-def _holds(target: Path, data: Data) -> bool:
+def _holds(target: Path, data: bytes) -> bool:
     """Whether the file already has these bytes (read only when the size matches)."""
     try:
         if target.stat().st_size != len(data):
             return False
-        return target.read_bytes() == as_bytes(data)
+        return target.read_bytes() == data
     except OSError:
         return False
 
@@ -238,7 +238,7 @@ def write_changes(
     files: dict[str, Data] = {}
     for rel_path, data in changes.items():
         rel = rel_path.as_posix()
-        digest = f"key:{keys[rel]}" if isinstance(data, Pieces) else _digest_of(data)
+        digest = f"key:{keys[rel]}" if isinstance(data, Pieces) else digest_of_bytes(data)
         if digest != live[rel] or not (out_dir / rel).is_file():
             manifest[rel], files[rel] = digest, data
     if files:
@@ -246,8 +246,3 @@ def write_changes(
         journal.replace_files(out_dir, files)
     written = max(0, len(files) - 1)
     return WriteReport(written=written, unchanged=len(live) - written, removed=0)
-
-
-def _digest_of(data: bytes) -> str:
-    """Return the manifest digest of an output's bytes (as ``writer`` records them)."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()

@@ -44,11 +44,6 @@ Data = bytes | Pieces
 """An output's bytes: whole, or in pieces."""
 
 
-def as_bytes(data: Data) -> bytes:
-    """Return the bytes, joined when they are in pieces."""
-    return data if isinstance(data, bytes) else bytes(data)
-
-
 def replace_once(data: Data, before: bytes, after: bytes) -> Pieces | None:
     """Return ``data`` with the first ``before`` replaced by ``after``.
 

@@ -110,14 +110,6 @@ class PageRenderer:
             self.pending = []
 
 
-def render_pages(jobs: Sequence[Job], settings: PageSettings) -> list[LoadedPage]:
-    """Return the loaded page of each job, in the jobs' order (``PageRenderer`` at once)."""
-    with PageRenderer(settings, len(jobs)) as renderer:
-        for job in jobs:
-            renderer.add(job)
-        return renderer.results()
-
-
 def _init_markdown_worker() -> None:
     """Keep a Markdown worker's collector off what it inherited, and run it less often.
 

@@ -135,6 +135,11 @@ def _digest_of(data: bytes | Path | Keep, current: str | None) -> str:
     if isinstance(data, Path):
         stat = data.stat()
         return f"stat:{stat.st_size}:{stat.st_mtime_ns}:{data}"
+    return digest_of_bytes(data)
+
+
+def digest_of_bytes(data: bytes) -> str:
+    """Return the manifest digest of an output's bytes."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 

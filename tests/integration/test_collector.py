@@ -39,7 +39,10 @@ def test_pages_from_the_workers_arrive_with_the_collector_paused_then_frozen(sit
         (PurePosixPath(f"posts/p{n}.md"), f"---\ntitle: P{n}\n---\nText.\n", site / f"p{n}.md")
         for n in range(workers.MIN_PARALLEL + 2)
     ]
-    loaded = workers.render_pages(jobs, page_settings(config))
+    with workers.PageRenderer(page_settings(config), len(jobs)) as renderer:
+        for job in jobs:
+            renderer.add(job)
+        loaded = renderer.results()
     assert [p.page.title for p in loaded if p.page] == [f"P{n}" for n in range(len(jobs))]
     assert gc.isenabled()
     assert gc.get_freeze_count() > len(jobs)  # out of the collector's sight for the build
