@@ -61,7 +61,8 @@ def build_command(
 
     public/ is replaced in one step, only when the build succeeds. Builds
     reuse .cache/blog/: nothing is redone when nothing changed, and an edit
-    of existing posts' bodies only patches the last build.
+    of existing posts' bodies only patches the last build, replacing just
+    the files it changes in public/ (all or none, even if interrupted).
 
     \b
     Examples:
