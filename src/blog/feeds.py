@@ -1,9 +1,11 @@
 """RSS 2.0, sitemap, robots.txt and the search index, built with escaping by construction.
 
 The XML is written as text, byte for byte as ElementTree wrote it before (``ET.indent``'s
-two-space indentation, ``<tag />`` for empty elements, ET's escaping), and each ``<item>``,
-``<url>`` and search record is memoized: a page sits in several feeds (home, section, each
-tag), and a dev-server rebuild re-makes every feed, so a feed is mostly a join of cached bytes.
+two-space indentation, ``<tag />`` for empty elements, ET's escaping), and each ``<item>``
+and ``<url>`` is memoized: a page sits in several feeds (home, section, each tag), and a
+dev-server rebuild re-makes every feed, so a feed is mostly a join of cached bytes. Search
+records are not: each is used once, and kept they held the whole index (49 MB at 10,000
+posts) for as long as the process lived.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from functools import lru_cache
 
 from blog.config import Config
 from blog.model import Page
+from blog.splice import Pieces, Span
 from blog.urls import abs_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -29,8 +32,7 @@ _JSON = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))  # json.dumps
 # would miss on every item) plus the stale versions edits leave in the dev server, and bounds
 # the memory: an entry keeps its key (the page's strings, shared while the page lives) and
 # one escaped copy of its text. An <item> with a summary is about 1 KB (some 20 MB when all
-# 16,384 are used), as big as the page's HTML with full-content feeds; a search record is
-# about the page's plain text, so at worst that memo holds twice a 16,384-page index.
+# 16,384 are used), as big as the page's HTML with full-content feeds.
 _ITEM_CACHE_SIZE = 1 << 14
 _URL_CACHE_SIZE = 1 << 15  # sitemap <url>s: about 400 bytes each (13 MB full), pages+lists+terms
 
@@ -224,10 +226,21 @@ def render_robots(config: Config) -> bytes:
     return f"User-agent: *\nDisallow:\nSitemap: {sitemap}\n".encode()
 
 
-def render_search_index(config: Config, pages: Sequence[Page]) -> bytes:
-    """Return the JSON search index: title, URL, summary and text of each searchable page."""
-    records = [search_record(config, page) for page in pages]
-    return b"[" + b",".join(r for r in records if r is not None) + b"]"
+def render_search_index(config: Config, pages: Sequence[Page]) -> Pieces:
+    """Return the JSON search index: title, URL, summary and text of each searchable page.
+
+    The records are written one after the other, never joined: at 10,000 posts they are
+    49 MB, and a joined copy beside them was the peak of a cold build's memory.
+    """
+    spans: list[Span] = [(b"[", 0, 1)]
+    for page in pages:
+        record = search_record(config, page)
+        if record is not None:
+            if len(spans) > 1:
+                spans.append((b",", 0, 1))
+            spans.append((record, 0, len(record)))
+    spans.append((b"]", 0, 1))
+    return Pieces(tuple(spans))
 
 
 def search_record(config: Config, page: Page) -> bytes | None:
@@ -240,7 +253,6 @@ def search_record(config: Config, page: Page) -> bytes | None:
     )
 
 
-@lru_cache(maxsize=_ITEM_CACHE_SIZE)
 def _search_record(
     title: str, url: str, base_url: str, summary: str, content: str, tags: tuple[str, ...]
 ) -> bytes:

@@ -24,6 +24,7 @@ from blog.feeds import (
 from blog.languages import translation_key
 from blog.model import Kind, Page, Pager, Section, Taxonomy, Term, Translation
 from blog.site import Site, date_key
+from blog.splice import Data
 from blog.urls import output_path, pager_url
 
 
@@ -81,8 +82,8 @@ class LazyOutput:
     """Where it goes, relative to the output folder."""
     pages: tuple[Page, ...]
     """The pages it is made from (with the site's skeleton, they decide its key)."""
-    make: Callable[[], bytes]
-    """Returns its bytes."""
+    make: Callable[[], Data]
+    """Returns its bytes (whole, or in pieces)."""
     label: str = ""
     """Anything else its bytes depend on (a title, a term list)."""
     shows_text: bool = True

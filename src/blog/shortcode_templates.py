@@ -90,6 +90,7 @@ def _environment(site_folder: str, digest: str) -> jinja2.Environment:
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # the digest of the site's shortcodes is part of the cache key
     )
     env.filters["plainify"] = lambda html: Markup(html).striptags()
     return env

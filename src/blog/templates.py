@@ -56,6 +56,9 @@ def make_environment(config: Config, compiled_dir: Path | None = None) -> jinja2
         lstrip_blocks=True,
         keep_trailing_newline=True,
         bytecode_cache=compiled,
+        # A template change makes a new environment (``template_fingerprint``), so a template
+        # never needs its file checked again: the check stat()ed it at every use.
+        auto_reload=False,
     )
     env.globals.update(
         config=config,

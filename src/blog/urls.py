@@ -37,6 +37,7 @@ def urlize(text: str) -> str:
     return "".join(out).lower()
 
 
+@lru_cache(maxsize=4096)
 def term_slug(name: str) -> str:
     """Return the URL segment of a taxonomy term as Hugo 0.168 makes it.
 

@@ -26,6 +26,7 @@ from blog.feeds import (
 )
 from blog.model import Page, TermRef
 from blog.siteconfig import Config
+from blog.splice import Pieces
 from blog.urls import abs_url, output_path, rel_url
 
 # --- The ElementTree writer these functions replaced, kept as the reference -------------------
@@ -358,11 +359,11 @@ def test_search_index_matches_json_dumps() -> None:
     pages.append(page(99, title="hidden", params={"searchhidden": True}))
     cfg = config()
     expected = json_search_index(cfg, pages)
-    assert render_search_index(cfg, pages) == expected
-    assert render_search_index(cfg, pages) == expected
+    assert bytes(render_search_index(cfg, pages)) == expected
+    assert bytes(render_search_index(cfg, pages)) == expected
     assert b"<" not in expected and b"&" not in expected and b">" not in expected
-    assert render_search_index(cfg, []) == b"[]" == json_search_index(cfg, [])
-    assert render_search_index(cfg, pages[-1:]) == b"[]"
+    assert bytes(render_search_index(cfg, [])) == b"[]" == json_search_index(cfg, [])
+    assert bytes(render_search_index(cfg, pages[-1:])) == b"[]"
 
 
 @settings(max_examples=100, deadline=None)
@@ -382,7 +383,7 @@ def test_search_index_matches_json_dumps_for_any_text(
         for i, (t, body, names) in enumerate(rows)
     ]
     cfg = config()
-    assert render_search_index(cfg, pages) == json_search_index(cfg, pages)
+    assert bytes(render_search_index(cfg, pages)) == json_search_index(cfg, pages)
 
 
 # --- URL helpers -------------------------------------------------------------------------------
@@ -409,5 +410,17 @@ def test_url_memo_keeps_markup_and_str_apart() -> None:
 def test_url_memos_are_bounded() -> None:
     for memo in (urls.output_path, urls.rel_url, urls.abs_url):
         assert memo.cache_info().maxsize is not None
-    for memo in (feeds._rss_item, feeds._sitemap_entry, feeds._search_record):
+    for memo in (feeds._rss_item, feeds._sitemap_entry):
         assert memo.cache_info().maxsize is not None
+
+
+def test_search_index_is_records_side_by_side_and_none_is_kept() -> None:
+    # At 10,000 posts the records are 49 MB: a joined copy beside them was a cold build's
+    # memory peak, and a memo kept them all for the life of the process.
+    pages = [page(i, title=f"t{i}", text=f"text {i}") for i in range(3)]
+    index = render_search_index(config(), pages)
+    assert isinstance(index, Pieces)
+    records = [held for held, _, _ in index.spans if held not in (b"[", b",", b"]")]
+    assert len(records) == 3
+    assert bytes(index) == b"[" + b",".join(records) + b"]"
+    assert not hasattr(feeds._search_record, "cache_info")

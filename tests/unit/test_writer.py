@@ -8,10 +8,12 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from blog.errors import BlogError
+from blog.splice import Pieces
 from blog.writer import (
     KEEP,
     MARKER,
     StaleOutput,
+    digest_of_bytes,
     open_site,
     read_manifest,
     recover,
@@ -170,6 +172,19 @@ def test_outputs_put_one_by_one_are_published_by_finish(tmp_path: Path) -> None:
         MARKER: (out / MARKER).read_bytes(),
     }
     assert not list(tmp_path.glob("**/*.blog-tmp"))
+
+
+def test_an_output_in_pieces_is_written_and_recorded_as_its_joined_bytes(tmp_path: Path) -> None:
+    out, site = _site(tmp_path)
+    joined = b"[" + b"x" * 100 + b"]"
+    pieces = Pieces(((b"[", 0, 1), (b"--" + b"x" * 100 + b"--", 2, 102), (b"]", 0, 1)))
+    write_site(out, {PurePosixPath("index.json"): pieces}, site_root=site)
+    assert (out / "index.json").read_bytes() == joined
+    manifest = read_manifest(out)
+    assert manifest is not None and manifest["index.json"] == digest_of_bytes(joined)
+    # the same bytes whole are unchanged: nothing is written again
+    report = write_site(out, {PurePosixPath("index.json"): joined}, site_root=site)
+    assert (report.written, report.unchanged) == (0, 1)
 
 
 def test_an_abandoned_write_leaves_the_output_and_no_new_folder(tmp_path: Path) -> None:
