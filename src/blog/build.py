@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 
 from blog import snapshot
+from blog.bodies import BodyStore, bodies_aside
 from blog.cache import CACHE_DIR, BuildCache, load_cache, save_cache
 from blog.config import Config, load_config
 from blog.content import Content, load_content
@@ -71,6 +72,16 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
             patched = patch_served(root, last, options, started)
             if patched is not None:
                 return patched
+    if options.light_pages and options.cache is None:
+        with bodies_aside() as bodies:
+            return _full_build(root, options, started, bodies)
+    return _full_build(root, options, started, None)
+
+
+def _full_build(
+    root: Path, options: BuildOptions, started: float, bodies: BodyStore | None
+) -> BuildResult:
+    """Build the site, unless its last build is still good or can be patched."""
     diag = Diagnostics()
     config = load_config(root, diag, base_url=options.base_url)
     out_dir = options.out_dir or root / config.publish_dir
@@ -86,7 +97,7 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
     check_templates(env, diag)
     settings = page_settings(config)
     cache.begin(settings, root)
-    content = _load(config, settings, cache, diag, now, options)
+    content = _load(config, settings, cache, diag, now, options, bodies)
     result = BuildResult(
         ok=False,
         root=root,
@@ -137,6 +148,7 @@ def _load(
     diag: Diagnostics,
     now: datetime,
     options: BuildOptions,
+    bodies: BodyStore | None = None,
 ) -> Content:
     """Load the content, then date pages from git when the site asks for it."""
     content = load_content(
@@ -149,16 +161,16 @@ def _load(
         ignore=config.ignore_files,
         progress=options.progress,
         languages=content_languages(config),
+        bodies=bodies,
     )
     if not config.enable_git_info:
         return content
     # After the cache: a page's git date changes without its text changing.
     dates = git_lastmods(config.content_dir, diag)
-    return replace(
-        content,
-        pages=with_git_lastmod(content.pages, dates),
-        branches=with_git_lastmod(content.branches, dates),
-    )
+    pages = with_git_lastmod(content.pages, dates)  # new pages: whole again
+    if bodies is not None:
+        pages = tuple(bodies.put_aside(page) for page in pages)
+    return replace(content, pages=pages, branches=with_git_lastmod(content.branches, dates))
 
 
 def next_change(content: Content, now: datetime) -> datetime | None:

@@ -6,12 +6,13 @@ import os
 import re
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from blog.bodies import BodyStore
 from blog.cache import BuildCache, digest
 from blog.errors import Diagnostic, Diagnostics, Severity
 from blog.languages import ContentLanguages, looks_like_translation
@@ -159,12 +160,14 @@ def load_content(
     ignore: tuple[str, ...] = (),
     progress: Progress | None = None,
     languages: ContentLanguages | None = None,
+    bodies: BodyStore | None = None,
 ) -> Content:
     """Load every page under ``content_dir``; problems go to ``diag``.
 
     ``ignore`` holds Hugo's ``ignoreFiles`` regular expressions, matched against the path.
     ``languages`` says which file suffixes are languages (``post.fr.md``) and where each
-    language's pages go; without it, the site has one language, ``en``.
+    language's pages go; without it, the site has one language, ``en``. With ``bodies``,
+    regular pages are light: their bodies are kept there (``bodies.py``).
     """
     cache = cache if cache is not None else BuildCache()
     languages = languages or ContentLanguages(
@@ -174,7 +177,8 @@ def load_content(
     patterns = [re.compile(p) for p in ignore]
     paths = walk_content(content_dir)
     markdown: list[_Markdown] = []
-    with PageRenderer(settings, len(paths)) as renderer:  # renders while the rest is read
+    put_aside = bodies.put_aside if bodies is not None else None
+    with PageRenderer(settings, len(paths), bodies) as renderer:  # renders while the rest is read
         for done, path in enumerate(paths, start=1):
             if progress is not None:
                 progress("reading", done, len(paths))
@@ -193,8 +197,10 @@ def load_content(
                 if entry is not None:
                     markdown.append(entry)
         rendered = renderer.results()
-    for entry, loaded in _with_rendered(markdown, rendered, cache, diag):
+    for entry, loaded in _with_rendered(markdown, rendered, cache, diag, put_aside):
         page = loaded.page and languages.localize(loaded.page, entry.lang)
+        if page is not None and put_aside is not None:
+            page = put_aside(page)  # a localized copy: made from the light page, whole
         found.add(entry.rel, page, now, inclusion)
     cache.forget_missing(found.seen)
     return Content(
@@ -271,12 +277,15 @@ def _with_rendered(
     rendered: list[LoadedPage],
     cache: BuildCache,
     diag: Diagnostics,
+    put_aside: Callable[[Page], Page] | None = None,
 ) -> list[tuple[_Markdown, LoadedPage]]:
     """Pair each file with its page (cached, or rendered in order) and cache the new ones."""
     fresh = iter(rendered)
     done = []
     for entry in markdown:
         loaded = entry.item if isinstance(entry.item, LoadedPage) else next(fresh)
+        if put_aside is not None and loaded.page is not None:
+            loaded = replace(loaded, page=put_aside(loaded.page))
         if not isinstance(entry.item, LoadedPage):
             cache.put(entry.rel, entry.key, loaded)
             cache.remember_signature(entry.rel, entry.signature)

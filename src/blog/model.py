@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -135,6 +135,30 @@ class Page:
     def param(self, key: str, default: Any = None) -> Any:
         """Return a front-matter param looked up case-insensitively."""
         return self.params.get(key.lower(), default)
+
+    def __getattr__(self, name: str) -> Any:
+        """Return a body field of a *light* page from where the build put it aside.
+
+        Python calls this only for an attribute the page does not hold: a light page
+        (``bodies.py``) leaves its ``BODY_ASIDE`` slots unset, and reads them back on use.
+        """
+        if name in BODY_ASIDE and _BODY_READERS:
+            return _BODY_READERS[-1](self, name)
+        raise AttributeError(f"'Page' object has no attribute '{name}'")
+
+
+BODY_ASIDE = ("html", "toc", "plain_text", "links")
+"""The fields of a page a build may keep out of memory (most of its bytes)."""
+
+_BODY_READERS: list[Callable[[Page, str], Any]] = []
+
+
+def read_bodies_with(reader: Callable[[Page, str], Any] | None) -> None:
+    """Make ``reader(page, field)`` give light pages their body fields (None: stop)."""
+    if reader is None:
+        _BODY_READERS.clear()
+    else:
+        _BODY_READERS[:] = [reader]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -19,6 +19,7 @@ from blog.feeds import (
     render_rss,
     render_search_index,
     render_sitemap,
+    search_index_chunks,
     search_record,
 )
 from blog.languages import translation_key
@@ -91,6 +92,8 @@ class LazyOutput:
     part: Callable[[Page], bytes | None] | None = None
     """The bytes it holds for one page, verbatim and once (a feed's ``<item>``): a patch
     replaces them in the previous file instead of making it all again."""
+    stream: Callable[[], Iterable[bytes]] | None = None
+    """The same bytes made chunk by chunk, for a full build to write without holding them."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -302,6 +305,7 @@ def plan_feeds(site: Site) -> list[Output]:
             pages=site.pages,
             make=lambda: render_search_index(cfg, site.pages),
             part=partial(search_record, cfg),
+            stream=partial(search_index_chunks, cfg, site.pages),
         )
     )
     if "llms" in cfg.home_outputs:

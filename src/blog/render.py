@@ -17,6 +17,7 @@ from blog.errors import Diagnostics
 from blog.markdown import highlight_css
 from blog.plan import CopyOutput, DataOutput, LazyOutput, Output, TemplateOutput
 from blog.site import Site
+from blog.splice import Stream
 from blog.templates import THEME_DIR, Environment
 from blog.workers import write_templates
 from blog.writer import KEEP, WriteReport, open_site
@@ -111,7 +112,8 @@ def write_outputs(
 
         def make_lazy() -> None:
             for output in lazy:
-                staging.put(output.path, output.make())
+                made = Stream(output.stream) if output.stream else output.make()
+                staging.put(output.path, made)
 
         # Feeds and the search index are made here while the forked workers start on the
         # templates: one core was idle while this process made them first.

@@ -63,7 +63,10 @@ class _LightPickler(FastPickler):
     def reducer_override(self, obj: Any) -> Any:
         """Return the light form of a regular page, else the fast form."""
         if type(obj) is Page and obj.kind == "page":
-            values = tuple(_LIGHT.get(name, getattr(obj, name)) for name in _PAGE_FIELDS)
+            # (a body field is never read: a light page would read it back from disk)
+            values = tuple(
+                _LIGHT[name] if name in _LIGHT else getattr(obj, name) for name in _PAGE_FIELDS
+            )
             return make, (Page, values)
         return super().reducer_override(obj)
 

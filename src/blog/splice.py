@@ -44,6 +44,23 @@ Data = bytes | Pieces
 """An output's bytes: whole, or in pieces."""
 
 
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """Bytes made chunk by chunk each time they are read, never held whole.
+
+    A full build writes the search index this way: its records are 49 MB at 10,000 posts,
+    and held at once they were the build's memory peak. Reading twice makes them twice (the
+    writer digests them, then writes them unless the tree holds them already).
+    """
+
+    chunks: Callable[[], Iterable[bytes]]
+
+    def write_to(self, handle: BinaryIO) -> None:
+        """Write the chunks in order."""
+        for chunk in self.chunks():
+            handle.write(chunk)
+
+
 def replace_once(data: Data, before: bytes, after: bytes) -> Pieces | None:
     """Return ``data`` with the first ``before`` replaced by ``after``.
 

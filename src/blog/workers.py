@@ -9,14 +9,16 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from blog.bodies import BodyStore, Span
 from blog.errors import Diagnostic, Diagnostics
 from blog.fastpickle import collector_paused
 from blog.pages import LoadedPage, PageSettings, load_page
 from blog.templates import Environment, TemplateFailure, render_template
+from blog.threadwrite import ThreadWriter, thread_writer
 from blog.writer import Staging
 
 if TYPE_CHECKING:  # plan imports site, which imports content, which imports this module
@@ -46,8 +48,25 @@ def _render(job: Job, settings: PageSettings) -> LoadedPage:
     return load_page(rel, text, file_path=file_path, settings=settings)
 
 
-def _render_chunk(jobs: Sequence[Job], settings: PageSettings) -> list[LoadedPage]:
-    return [_render(job, settings) for job in jobs]
+Rendered = tuple[LoadedPage, Span | None]
+"""A page loaded by a Markdown worker, and where it put its body aside (None: it did not)."""
+
+_WORKER_STORE: list[BodyStore] = []
+"""A Markdown worker's place to put bodies aside (inherited across the fork, never pickled)."""
+
+
+def _render_chunk(jobs: Sequence[Job], settings: PageSettings) -> list[Rendered]:
+    loaded = [_render(job, settings) for job in jobs]
+    if not _WORKER_STORE:
+        return [(page, None) for page in loaded]
+    store, done = _WORKER_STORE[0], list[Rendered]()
+    for one in loaded:
+        if one.page is None:
+            done.append((one, None))
+        else:
+            page, span = store.write_body(one.page)
+            done.append((replace(one, page=page), span))
+    return done
 
 
 class PageRenderer:
@@ -59,13 +78,19 @@ class PageRenderer:
     overlaps rendering. Fewer jobs than that render in this process, in ``results``.
     """
 
-    def __init__(self, settings: PageSettings, expected: int) -> None:
-        """``expected``: about how many jobs may come (it sizes the chunks)."""
+    def __init__(
+        self, settings: PageSettings, expected: int, store: BodyStore | None = None
+    ) -> None:
+        """``expected``: about how many jobs may come (it sizes the chunks).
+
+        With a ``store``, pages come back light: the workers put their bodies aside there.
+        """
         self.settings = settings
+        self.store = store
         self.workers = min(worker_count(), max(1, expected // (MIN_PARALLEL // 2)))
         self.size = max(8, min(MAX_CHUNK, expected // (self.workers * 8)))
         self.pending: list[Job] = []
-        self.futures: list[Future[list[LoadedPage]]] = []
+        self.futures: list[Future[list[Rendered]]] = []
         self.pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> PageRenderer:
@@ -86,6 +111,7 @@ class PageRenderer:
                 max_workers=self.workers,
                 mp_context=multiprocessing.get_context(method),
                 initializer=_init_markdown_worker,
+                initargs=(self.store if method == "fork" else None,),
             )
         if self.pool is not None and len(self.pending) >= self.size:
             self._submit()
@@ -93,7 +119,7 @@ class PageRenderer:
     def results(self) -> list[LoadedPage]:
         """Return the loaded page of every job, in the order they were added."""
         if self.pool is None:
-            pages = [_render(job, self.settings) for job in self.pending]
+            pages = [self._light(_render(job, self.settings)) for job in self.pending]
             self.pending = []
             return pages
         self._submit()
@@ -101,7 +127,18 @@ class PageRenderer:
         # collector, left on, walked all of them again at each full collection (2.7 s of
         # this process's time at 10,000 posts, taken from the workers' cores).
         with collector_paused():
-            return [page for future in self.futures for page in future.result()]
+            return [self._adopted(*item) for future in self.futures for item in future.result()]
+
+    def _light(self, loaded: LoadedPage) -> LoadedPage:
+        if self.store is None or loaded.page is None:
+            return loaded
+        return replace(loaded, page=self.store.put_aside(loaded.page))
+
+    def _adopted(self, loaded: LoadedPage, span: Span | None) -> LoadedPage:
+        if span is None or loaded.page is None:
+            return self._light(loaded)  # a worker without the store (spawned): here
+        assert self.store is not None
+        return replace(loaded, page=self.store.adopt(loaded.page, span))
 
     def _submit(self) -> None:
         assert self.pool is not None
@@ -110,13 +147,16 @@ class PageRenderer:
             self.pending = []
 
 
-def _init_markdown_worker() -> None:
+def _init_markdown_worker(store: BodyStore | None = None) -> None:
     """Keep a Markdown worker's collector off what it inherited, and run it less often.
+
+    With a ``store`` (inherited across the fork), the worker puts the bodies aside there.
 
     Rendering makes and frees many short-lived objects (markdown-it tokens, by reference
     counting); at Python's default threshold the collector ran over a thousand times per
     thousand pages, 3% of the rendering time.
     """
+    _WORKER_STORE[:] = [store] if store is not None else []
     gc.freeze()
     gc.set_threshold(MARKDOWN_GC_THRESHOLD, *gc.get_threshold()[1:])
 
@@ -166,30 +206,36 @@ def _render_one(env: Environment, output: TemplateOutput, diag: Diagnostics) -> 
 
 
 def _write_one(
-    env: Environment, output: TemplateOutput, staging: Staging, diag: Diagnostics
-) -> str | None:
-    """Render one output into the staging tree; return its digest (None when it failed)."""
+    env: Environment, output: TemplateOutput, writer: ThreadWriter, diag: Diagnostics
+) -> Future[str] | None:
+    """Render one output and queue it for the tree; None when it failed."""
     data = _render_one(env, output, diag)
-    return None if data is None else staging.store(output.path, data)
+    return None if data is None else writer.store(output.path, data)
 
 
 def _write_taken(job: _TemplateJob, progress: Callable[[int], None] | None) -> list[RangeResult]:
     """Take the next range nobody took yet and render it into the tree, until none is left."""
     env, outputs, staging = job.env, job.outputs, job.staging
     assert staging is not None
-    done: list[RangeResult] = []
-    while True:
-        with job.taken.get_lock():
-            index = job.taken.value
-            job.taken.value = index + 1
-        if index >= len(job.ranges):
-            return done
-        start, stop = job.ranges[index]
-        diag = Diagnostics()
-        digests = [_write_one(env, outputs[i], staging, diag) for i in range(start, stop)]
-        done.append((index, digests, diag.items))
-        if progress is not None:
-            progress(stop)
+    taken: list[tuple[int, list[Future[str] | None], list[Diagnostic]]] = []
+    with thread_writer(staging) as writer:
+        while True:
+            with job.taken.get_lock():
+                index = job.taken.value
+                job.taken.value = index + 1
+            if index >= len(job.ranges):
+                break
+            start, stop = job.ranges[index]
+            diag = Diagnostics()
+            queued = [_write_one(env, outputs[i], writer, diag) for i in range(start, stop)]
+            taken.append((index, queued, diag.items))
+            if progress is not None:
+                progress(stop)
+    return [(index, [_digest(f) for f in queued], items) for index, queued, items in taken]
+
+
+def _digest(queued: Future[str] | None) -> str | None:
+    return None if queued is None else queued.result()
 
 
 def _write_taken_in_worker() -> list[RangeResult]:
@@ -256,24 +302,27 @@ def write_templates(
     process does a share of the work rather than wait for one more worker.) ``progress`` is
     told roughly how many are done.
     """
+    helpers = worker_count() - 1
     ranges = _template_ranges(len(outputs), 16)
     if not ranges:
         meanwhile()
-        rendered = 0
-        for done, output in enumerate(outputs, start=1):
-            digest = _write_one(env, output, staging, diag)
-            if digest is not None:
-                staging.record(output.path, digest)
-                rendered += 1
-            if progress is not None:
-                progress(done)
-        return rendered
+        queued: list[tuple[PurePosixPath, Future[str]]] = []
+        with _frozen_heap(), thread_writer(staging) as writer:  # (_frozen_heap trims, too)
+            for done, output in enumerate(outputs, start=1):
+                written = _write_one(env, output, writer, diag)
+                if written is not None:
+                    queued.append((output.path, written))
+                if progress is not None:
+                    progress(done)
+        for path, written in queued:
+            staging.record(path, written.result())
+        return len(queued)
     taken = multiprocessing.get_context("fork").Value("i", 0)
     job = _TemplateJob(env, outputs, staging, ranges, taken)
-    helpers = worker_count() - 1
     with staging.shared_with_workers(), _template_pool(job, helpers) as pool, _frozen_heap():
         theirs = [pool.submit(_write_taken_in_worker) for _ in range(helpers)]
         meanwhile()
+        trim_heap()  # what making the feeds and the search index freed
         results = _write_taken(job, progress)
         for future in theirs:
             results.extend(future.result())
@@ -308,10 +357,11 @@ def _frozen_heap() -> Iterator[None]:
 
     Forked workers start with the parent's resident memory, so what malloc still holds after
     the build freed it would count once per worker. The cyclic collector would otherwise walk
-    every page of the site in each process over and over, writing to (and so copying) pages
-    the workers share with the parent.
+    every page of the site in each process over and over (rendering 16,000 outputs in one
+    process took twice as long), writing to (and so copying) pages the workers share with
+    the parent.
     """
-    _trim_heap()
+    trim_heap()
     gc.freeze()
     try:
         yield
@@ -319,7 +369,7 @@ def _frozen_heap() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _trim_heap() -> None:
+def trim_heap() -> None:
     """Ask glibc to return the free parts of its heap to the system (elsewhere: nothing)."""
     try:
         trim = ctypes.CDLL(None).malloc_trim  # the running program's symbols: no ldconfig

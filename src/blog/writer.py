@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 
 from blog import journal
 from blog.errors import BlogError
-from blog.splice import Data, Pieces
+from blog.splice import Data, Pieces, Stream
 from blog.urls import is_safe_output
 
 log = logging.getLogger(__name__)
@@ -127,7 +127,7 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(result == 0)
 
 
-def _digest_of(data: Data | Path | Keep, current: str | None) -> str:
+def _digest_of(data: Data | Stream | Path | Keep, current: str | None) -> str:
     """Return the manifest digest of an output: of its bytes, its source's stat, or kept."""
     if isinstance(data, Keep):
         if current is None:
@@ -139,13 +139,17 @@ def _digest_of(data: Data | Path | Keep, current: str | None) -> str:
     return digest_of_bytes(data)
 
 
-def digest_of_bytes(data: Data) -> str:
-    """Return the manifest digest of an output's bytes (of its pieces, in order)."""
+def digest_of_bytes(data: Data | Stream) -> str:
+    """Return the manifest digest of an output's bytes (of its pieces or chunks, in order)."""
     if isinstance(data, bytes):
         return hashlib.blake2b(data, digest_size=16).hexdigest()
     digest = hashlib.blake2b(digest_size=16)
-    for held, start, stop in data.spans:
-        digest.update(memoryview(held)[start:stop])
+    if isinstance(data, Stream):
+        for chunk in data.chunks():
+            digest.update(chunk)
+    else:
+        for held, start, stop in data.spans:
+            digest.update(memoryview(held)[start:stop])
     return digest.hexdigest()
 
 
@@ -230,14 +234,14 @@ class Staging:
         else:  # leave no new or incomplete folder beside the output
             shutil.rmtree(self.tree, ignore_errors=True)
 
-    def put(self, rel: PurePosixPath, data: Data | Path | Keep) -> None:
+    def put(self, rel: PurePosixPath, data: Data | Stream | Path | Keep) -> None:
         """Write one output into the tree (unless it holds it already) and remember its digest.
 
         Raises StaleOutput for a KEEP output whose previous file is gone.
         """
         self.record(rel, self.store(rel, data))
 
-    def store(self, rel_path: PurePosixPath, data: Data | Path | Keep) -> str:
+    def store(self, rel_path: PurePosixPath, data: Data | Stream | Path | Keep) -> str:
         """Write one output into the tree unless it holds it already; return its digest.
 
         A file the live site has with the same digest is hard-linked from it (it keeps its
@@ -327,7 +331,7 @@ def manifest_text(files: Mapping[str, str]) -> str:
 def _replace(
     target: Path,
     live_file: Path,
-    data: Data | Path | Keep,
+    data: Data | Stream | Path | Keep,
     *,
     is_live_same: bool,
     is_new: bool,
@@ -371,13 +375,13 @@ def _place(target: Path, make: Callable[[Path], None], *, is_new: bool) -> None:
     temp.replace(target)
 
 
-def _create(path: Path, data: Data | Path) -> None:
+def _create(path: Path, data: Data | Stream | Path) -> None:
     """Create ``path`` (it must not exist) holding ``data`` or a copy of the file ``data``."""
     if isinstance(data, Path):
         with data.open("rb") as source, path.open("xb") as out:
             shutil.copyfileobj(source, out)
         return
-    if isinstance(data, Pieces):
+    if isinstance(data, Pieces | Stream):
         with path.open("xb") as out:
             data.write_to(out)
         return

@@ -93,27 +93,28 @@ def test_a_new_title_rerenders_everything_that_lists_it(site: Path) -> None:
     assert result.stats.outputs_rendered > 59
 
 
-@pytest.mark.parametrize("workers", ["1", "2"])
+@pytest.mark.parametrize(("workers", "light"), [("1", False), ("2", False), ("2", True)])
 def test_output_is_identical_with_and_without_cache_and_workers(
-    site: Path, tmp_path: Path, workers: str, monkeypatch: pytest.MonkeyPatch
+    site: Path, tmp_path: Path, workers: str, light: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """``light``: the cached builds keep page bodies on disk (``blog build``); fresh ones not."""
     monkeypatch.setenv("BLOG_WORKERS", workers)
     # enough pages for the process pool to be used
     for n in range(60, 130):
         (site / f"content/posts/p{n}.md").write_text(post(n, "[c]"))
-    build_site(site)
+    build_site(site, light_pages=light)
     path = site / "content/posts/p7.md"
     path.write_text(path.read_text() + "\nMore.\n")
-    cached = build_site(site, may_skip=False)  # every stage, pages from the cache
+    cached = build_site(site, may_skip=False, light_pages=light)  # pages from the cache
     assert cached.stats.cache_hits > 0
     fresh = build_site(site, out_dir=tmp_path / "fresh", use_cache=False)
     assert fresh.stats.cache_hits == 0
     ours, theirs = snapshot(site / "public"), snapshot(tmp_path / "fresh")
     ours.pop(".blog-output"), theirs.pop(".blog-output")
     assert ours == theirs
-    assert build_site(site).stats.cache_hits > 0  # a full build: it saves its state
+    assert build_site(site, light_pages=light).stats.cache_hits > 0  # it saves its state
     path.write_text(path.read_text() + "\nEven more.\n")
-    patched = build_site(site)  # the saved build, patched
+    patched = build_site(site, light_pages=light)  # the saved build, patched
     assert patched.stats.markdown_rendered == 1 and patched.stats.cache_hits == 0
     fresh = build_site(site, out_dir=tmp_path / "fresh", use_cache=False)
     ours, theirs = snapshot(site / "public"), snapshot(tmp_path / "fresh")

@@ -14,9 +14,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from blog import __version__
+from blog import __version__, bodies
+from blog.build import BuildOptions, build
 from blog.cli import main
 from blog.commands.common import ProgressLine
+from blog.model import Page
+from tests.conftest import snapshot
 
 BLOG = [sys.executable, "-m", "blog"]
 
@@ -166,3 +169,29 @@ def test_progress_line_appears_only_after_two_seconds(capsys: pytest.CaptureFixt
     off = ProgressLine(enabled=False, started=time.monotonic() - 3)
     off("reading", 10, 10)
     assert capsys.readouterr().err == ""
+
+
+def test_blog_build_keeps_page_bodies_on_disk_while_it_builds(
+    example_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A one-shot build's pages are light (``bodies.py``), and its output is the same."""
+    light: list[str] = []
+    put_aside = bodies.BodyStore.put_aside
+
+    def counted(store: bodies.BodyStore, page: Page) -> Page:
+        kept = put_aside(store, page)
+        if kept is not page:
+            light.append(page.source.as_posix())
+        return kept
+
+    monkeypatch.setattr(bodies.BodyStore, "put_aside", counted)
+    code, output = run(
+        "build", "-s", str(example_site), "--no-cache", "-d", str(example_site / "light")
+    )
+    assert code == 0, output
+    assert light  # the example site's few pages render in this process: put aside here
+    whole = build(example_site, BuildOptions(use_cache=False, out_dir=example_site / "whole"))
+    assert whole.ok
+    mine, theirs = snapshot(example_site / "light"), snapshot(example_site / "whole")
+    mine.pop(".blog-output"), theirs.pop(".blog-output")
+    assert mine == theirs

@@ -15,10 +15,10 @@ import feedparser
 import pytest
 import xmlschema
 
-from blog.build import BuildResult
+from blog.build import BuildOptions, BuildResult, build
 from blog.urls import output_path
-from tests.conftest import shared_path
-from tests.corpora import CONFIGS, build_corpus
+from tests.conftest import shared_path, snapshot
+from tests.corpora import CONFIGS, ORACLE_DAY, build_corpus
 from tests.integration.test_html_valid import broken_references, html_files, vnu_errors
 
 CORPORA = ["kaeruct", "papermod-demo"]
@@ -96,3 +96,15 @@ def test_feeds_parse_and_sitemap_validates(corpus: BuildResult) -> None:
         is_index = b"<sitemapindex" in sitemap.read_bytes()
         (index if is_index else urlset).validate(str(sitemap))
     assert corpus.out_dir / "sitemap.xml" in sitemaps
+
+
+def test_pages_kept_light_make_the_same_site(corpus: BuildResult, tmp_path: Path) -> None:
+    """``blog build`` keeps page bodies on disk (``bodies.py``): not one byte may change."""
+    light = build(
+        corpus.root,
+        BuildOptions(out_dir=tmp_path / "light", now=ORACLE_DAY, use_cache=False, light_pages=True),
+    )
+    assert light.ok
+    ours, whole = snapshot(light.out_dir), snapshot(corpus.out_dir)
+    ours.pop(".blog-output"), whole.pop(".blog-output")
+    assert ours == whole

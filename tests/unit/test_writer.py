@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 import pytest
 
 from blog.errors import BlogError
-from blog.splice import Pieces
+from blog.splice import Pieces, Stream
 from blog.writer import (
     KEEP,
     MARKER,
@@ -185,6 +186,23 @@ def test_an_output_in_pieces_is_written_and_recorded_as_its_joined_bytes(tmp_pat
     # the same bytes whole are unchanged: nothing is written again
     report = write_site(out, {PurePosixPath("index.json"): joined}, site_root=site)
     assert (report.written, report.unchanged) == (0, 1)
+
+
+def test_an_output_streamed_is_made_as_read_and_never_held(tmp_path: Path) -> None:
+    out, site = _site(tmp_path)
+    made: list[int] = []
+
+    def chunks() -> Iterator[bytes]:
+        made.append(1)
+        yield from (b"[", b"1", b",", b"2", b"]")
+
+    write_site(out, {PurePosixPath("index.json"): Stream(chunks)}, site_root=site)
+    assert (out / "index.json").read_bytes() == b"[1,2]"
+    manifest = read_manifest(out)
+    assert manifest is not None and manifest["index.json"] == digest_of_bytes(b"[1,2]")
+    assert len(made) == 2  # digested, then written
+    report = write_site(out, {PurePosixPath("index.json"): Stream(chunks)}, site_root=site)
+    assert (report.written, report.unchanged, len(made)) == (0, 1, 3)  # digested only
 
 
 def test_an_abandoned_write_leaves_the_output_and_no_new_folder(tmp_path: Path) -> None:

@@ -81,6 +81,7 @@ def build_command(
         progress=progress,
         use_cache=not no_cache,
         may_skip=not explain,
+        light_pages=True,
     )
     result = build(source.resolve(), options)
     progress.close()
