@@ -87,7 +87,9 @@ def write(
     ``replace_all`` drops every other row first (the settings changed: all were made otherwise).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    rows = [(rel.as_posix(), *_row(entry)) for rel, entry in changes.items() if entry is not None]
+    # A generator: each row is pickled as SQLite takes it (a cold build's 10,000 whole
+    # pages, read back from the body file one by one, are never all in memory at once).
+    rows = ((rel.as_posix(), *_row(entry)) for rel, entry in changes.items() if entry is not None)
     gone = [(rel.as_posix(),) for rel, entry in changes.items() if entry is None]
     with _connect(path) as db:
         db.execute("BEGIN IMMEDIATE")
