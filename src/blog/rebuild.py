@@ -11,6 +11,7 @@ Both return None whenever the full build must run instead; nothing is written th
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, replace
@@ -208,6 +209,19 @@ def warm_for_patches(root: Path, options: BuildOptions) -> None:
     newest = max(last.current, key=_saved_at, default=None)
     if newest is not None:
         render_unrecorded(last, newest)
+    settle_collector()
+
+
+def settle_collector() -> None:
+    """Collect the last full build's garbage now, and keep the collector off what stays.
+
+    Left to itself, a full collection fell due during some patch and walked the whole site:
+    0.4 s at 10,000 posts, one edit in ten. Done while the server is idle; the next full
+    build unfreezes it all (``build``), so garbage of this state is collected then.
+    """
+    if gc.get_freeze_count() == 0:
+        gc.collect()
+        gc.freeze()
 
 
 def _saved_at(path: Path) -> int:
