@@ -108,6 +108,11 @@ class BuildCache:
         self.changed = True
         self.dirty.add(source)
 
+    def keep_light(self, source: PurePosixPath, loaded: LoadedPage) -> None:
+        """Hold a cached page light from now on (``bodies.py``): nothing to save for it."""
+        key, _ = self.pages[source]
+        self.pages[source] = (key, loaded)
+
     def forget_missing(self, present: set[PurePosixPath]) -> None:
         """Drop entries of files that no longer exist."""
         for source in set(self.pages) - present:

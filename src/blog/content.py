@@ -285,7 +285,11 @@ def _with_rendered(
     for entry in markdown:
         loaded = entry.item if isinstance(entry.item, LoadedPage) else next(fresh)
         if put_aside is not None and loaded.page is not None:
-            loaded = replace(loaded, page=put_aside(loaded.page))
+            light = put_aside(loaded.page)
+            if light is not loaded.page:
+                loaded = replace(loaded, page=light)
+                if isinstance(entry.item, LoadedPage):  # a cache hit: held light there too
+                    cache.keep_light(entry.rel, loaded)
         if not isinstance(entry.item, LoadedPage):
             cache.put(entry.rel, entry.key, loaded)
             cache.remember_signature(entry.rel, entry.signature)

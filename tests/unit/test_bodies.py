@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import pickle
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 import pytest
 
 from blog.bodies import BodyStore, bodies_aside
+from blog.cache import BuildCache
+from blog.content import Content, Inclusion, load_content
+from blog.errors import Diagnostics
 from blog.fastpickle import dumps
 from blog.markdown import MarkdownOptions
 from blog.model import BODY_ASIDE, Page
@@ -102,3 +106,35 @@ def test_a_page_never_put_aside_has_no_body_to_read() -> None:
                 stranger.read(sent, "html")
         finally:
             stranger.close()
+
+
+def test_cached_pages_are_held_light_in_the_cache_too(tmp_path: Path) -> None:
+    """A build whose pages come from the cache keeps them light there as well."""
+    content = tmp_path / "content"
+    (content / "posts").mkdir(parents=True)
+    for n in range(3):
+        (content / f"posts/p{n}.md").write_text(TEXT.replace("One", f"Post {n}"))
+    cache = BuildCache()
+    cache.begin(SETTINGS)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def load(store: BodyStore | None) -> Content:
+        return load_content(
+            content,
+            SETTINGS,
+            Diagnostics(),
+            now=now,
+            inclusion=Inclusion(),
+            cache=cache,
+            bodies=store,
+        )
+
+    whole = load(None)
+    assert cache.misses == 3
+    with bodies_aside() as store:
+        light = load(store)
+        assert cache.hits == 3 and cache.misses == 3
+        for page, loaded in zip(light.pages, whole.pages, strict=True):
+            assert not _holds(page, "html") and page.html == loaded.html
+        assert all(not _holds(entry.page, "html") for _, entry in cache.pages.values())
+        assert not cache.dirty - {PurePosixPath(f"posts/p{n}.md") for n in range(3)}
