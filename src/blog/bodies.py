@@ -16,6 +16,7 @@ Only a one-shot build does this: the dev server keeps its pages whole between re
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import pickle
@@ -28,6 +29,8 @@ from typing import Any
 
 from blog.fastpickle import dumps
 from blog.model import BODY_ASIDE, Page, read_bodies_with
+
+log = logging.getLogger(__name__)
 
 _KEPT = tuple(
     (f.name, getattr(Page, f.name).__set__) for f in fields(Page) if f.name not in BODY_ASIDE
@@ -42,8 +45,12 @@ Span = tuple[int, int]
 class BodyStore:
     """Where one build keeps its regular pages' bodies, by source file."""
 
-    def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile(prefix="blog-bodies-")  # noqa: SIM115 (closed by close())
+    def __init__(self, folder: Path | None = None) -> None:
+        """Open the file in ``folder`` (the system's temporary folder by default).
+
+        Raises OSError when no file can be made there.
+        """
+        self._file = tempfile.TemporaryFile(prefix="blog-bodies-", dir=folder)  # noqa: SIM115 (closed by close())
         self._fd = self._file.fileno()
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
@@ -52,21 +59,32 @@ class BodyStore:
         self._last: tuple[Page, tuple[Any, ...]] | None = None
 
     def put_aside(self, page: Page) -> Page:
-        """Return ``page`` light, its body kept here (a section or home page stays whole)."""
+        """Return ``page`` light, its body kept here (a section or home page stays whole).
+
+        A page whose body cannot be written (a full disk) stays whole: the build goes on.
+        """
         if page.kind != "page" or not _holds_body(page):
             return page
         if page.file_path not in self._where:
-            self._where[page.file_path] = self._write(page)
+            try:
+                self._where[page.file_path] = self._write(page)
+            except OSError:
+                return page
         return _light(page)
 
     def write_body(self, page: Page) -> tuple[Page, Span | None]:
         """Keep a regular page's body; return the page without it, and where it went.
 
         For a Markdown worker: what it sends back is small, and ``adopt`` makes it light.
+        A body that cannot be written is sent back with its page.
         """
         if page.kind != "page":
             return page, None
-        return replace(page, **_EMPTY), self._write(page)
+        try:
+            span = self._write(page)
+        except OSError:
+            return page, None
+        return replace(page, **_EMPTY), span
 
     def adopt(self, page: Page, span: Span | None) -> Page:
         """Return the light page of a page ``write_body`` emptied (``span``: its body)."""
@@ -117,9 +135,17 @@ def _holds_body(page: Page) -> bool:
 
 
 @contextmanager
-def bodies_aside() -> Iterator[BodyStore]:
-    """Keep regular pages' bodies in a temporary file for the time of a build."""
-    store = BodyStore()
+def bodies_aside(folder: Path | None = None) -> Iterator[BodyStore | None]:
+    """Keep regular pages' bodies in a temporary file for the time of a build.
+
+    Yields None when no temporary file can be made: the pages then stay whole in memory.
+    """
+    try:
+        store = BodyStore(folder)
+    except OSError as exc:
+        log.warning("page bodies stay in memory: no temporary file (%s)", exc)
+        yield None
+        return
     read_bodies_with(store.read)
     try:
         yield store

@@ -138,3 +138,18 @@ def test_cached_pages_are_held_light_in_the_cache_too(tmp_path: Path) -> None:
             assert not _holds(page, "html") and page.html == loaded.html
         assert all(not _holds(entry.page, "html") for _, entry in cache.pages.values())
         assert not cache.dirty - {PurePosixPath(f"posts/p{n}.md") for n in range(3)}
+
+
+def test_without_a_temporary_file_the_pages_stay_whole(tmp_path: Path) -> None:
+    with bodies_aside(tmp_path / "no-such-folder") as store:
+        assert store is None
+
+
+def test_a_body_that_cannot_be_written_stays_with_its_page() -> None:
+    whole = _page()
+    store = BodyStore()
+    store.close()  # every write now fails, as on a full disk
+    kept = store.put_aside(whole)
+    assert kept is whole and _holds(kept, "html")
+    sent, span = store.write_body(whole)
+    assert sent is whole and span is None
