@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from blog.fastpickle import dumps
-from blog.model import BODY_ASIDE, Page, read_bodies_with
+from blog.model import BODY_ASIDE, EMPTY_BODY, Page, read_bodies_with
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +36,8 @@ _KEPT = tuple(
     (f.name, getattr(Page, f.name).__set__) for f in fields(Page) if f.name not in BODY_ASIDE
 )
 _INDEX = {name: index for index, name in enumerate(BODY_ASIDE)}
-_EMPTY: dict[str, Any] = {"html": "", "toc": (), "plain_text": "", "links": ()}
 
-Span = tuple[int, int]
+BodySpan = tuple[int, int]
 """(offset, length) of one page's body in the file."""
 
 
@@ -55,7 +54,7 @@ class BodyStore:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         self._end = context.Value("q", 0)  # shared with the processes forked from here
-        self._where: dict[Path, Span] = {}
+        self._where: dict[Path, BodySpan] = {}
         self._last: tuple[Page, tuple[Any, ...]] | None = None
 
     def put_aside(self, page: Page) -> Page:
@@ -72,7 +71,7 @@ class BodyStore:
                 return page
         return _light(page)
 
-    def write_body(self, page: Page) -> tuple[Page, Span | None]:
+    def write_body(self, page: Page) -> tuple[Page, BodySpan | None]:
         """Keep a regular page's body; return the page without it, and where it went.
 
         For a Markdown worker: what it sends back is small, and ``adopt`` makes it light.
@@ -84,9 +83,9 @@ class BodyStore:
             span = self._write(page)
         except OSError:
             return page, None
-        return replace(page, **_EMPTY), span
+        return replace(page, **EMPTY_BODY), span
 
-    def adopt(self, page: Page, span: Span | None) -> Page:
+    def adopt(self, page: Page, span: BodySpan | None) -> Page:
         """Return the light page of a page ``write_body`` emptied (``span``: its body)."""
         if span is None:
             return page
@@ -109,7 +108,7 @@ class BodyStore:
         self._last = None
         self._file.close()
 
-    def _write(self, page: Page) -> Span:
+    def _write(self, page: Page) -> BodySpan:
         data = dumps(tuple(getattr(page, name) for name in BODY_ASIDE))
         with self._end.get_lock():
             offset = self._end.value

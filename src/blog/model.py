@@ -147,8 +147,12 @@ class Page:
         raise AttributeError(f"'Page' object has no attribute '{name}'")
 
 
-BODY_ASIDE = ("html", "toc", "plain_text", "links")
-"""The fields of a page a build may keep out of memory (most of its bytes)."""
+EMPTY_BODY: Mapping[str, Any] = {"html": "", "toc": (), "plain_text": "", "links": ()}
+"""The fields made from a page's body that are most of its bytes, and their empty values
+(what a light page leaves out: its summary and anchors stay, lists and checks use them)."""
+
+BODY_ASIDE = tuple(EMPTY_BODY)
+"""The fields of a page a build may keep out of memory (``bodies.py``)."""
 
 _BODY_READERS: list[Callable[[Page, str], Any]] = []
 

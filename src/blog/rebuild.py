@@ -192,7 +192,8 @@ def warm_for_patches(root: Path, options: BuildOptions) -> None:
     After a full build the feeds' bytes are only on disk, and the Markdown parser and the
     code lexers were made in forked workers: the first patch at 10,000 posts paid 60 ms more
     than the next for reading the feeds back and compiling them. Here the feeds are read back
-    and the most recently saved page (the likeliest to be edited) is rendered, unrecorded.
+    and the most recently saved page (the likeliest to be edited) is rendered, unrecorded;
+    then the collector is settled (``settle_collector``).
     """
     cache = options.cache
     last = cache.last_build if cache is not None else None

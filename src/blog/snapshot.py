@@ -34,7 +34,7 @@ from blog.fastpickle import FastPickler, collector_paused, dumps, make, register
 from blog.fingerprints import SiteKeys, page_key
 from blog.incremental import LastBuild
 from blog.links import resolve_page
-from blog.model import Page, Pager, Section, SourceFile, Taxonomy, Term, Translation
+from blog.model import EMPTY_BODY, Page, Pager, Section, SourceFile, Taxonomy, Term, Translation
 from blog.plan import (
     Context,
     CopyOutput,
@@ -51,8 +51,6 @@ from blog.templates import Environment
 register(Site, Section, Taxonomy, Term, Pager, Translation, SourceFile)
 
 SNAPSHOT_VERSION = 2
-_LIGHT = {"html": "", "toc": (), "links": (), "plain_text": ""}
-"""What a light page leaves out (its summary and anchors stay: lists and checks use them)."""
 _PAGE_FIELDS = tuple(f.name for f in fields(Page))
 _EMPTY_CONTENT = Content(pages=(), branches=(), files=(), excluded=())
 
@@ -65,7 +63,8 @@ class _LightPickler(FastPickler):
         if type(obj) is Page and obj.kind == "page":
             # (a body field is never read: a light page would read it back from disk)
             values = tuple(
-                _LIGHT[name] if name in _LIGHT else getattr(obj, name) for name in _PAGE_FIELDS
+                EMPTY_BODY[name] if name in EMPTY_BODY else getattr(obj, name)
+                for name in _PAGE_FIELDS
             )
             return make, (Page, values)
         return super().reducer_override(obj)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from blog.bodies import BodyStore, Span
+from blog.bodies import BodySpan, BodyStore
 from blog.errors import Diagnostic, Diagnostics
 from blog.fastpickle import collector_paused
 from blog.pages import LoadedPage, PageSettings, load_page
@@ -25,11 +25,11 @@ if TYPE_CHECKING:  # plan imports site, which imports content, which imports thi
     from blog.plan import TemplateOutput
 
 MIN_PARALLEL = 48
+"""Fewer misses than this render in this process: starting workers would cost more."""
 MAX_CHUNK = 64
 """Most pages sent to a Markdown worker at once (small chunks keep both workers busy)."""
 MARKDOWN_GC_THRESHOLD = 50_000
 """Allocations between two young collections in a Markdown worker (Python's default: 700)."""
-"""Fewer misses than this render in this process: starting workers would cost more."""
 
 Job = tuple[PurePosixPath, str, Path]
 """(path under content/, text, file path) of one page to render."""
@@ -48,7 +48,7 @@ def _render(job: Job, settings: PageSettings) -> LoadedPage:
     return load_page(rel, text, file_path=file_path, settings=settings)
 
 
-Rendered = tuple[LoadedPage, Span | None]
+Rendered = tuple[LoadedPage, BodySpan | None]
 """A page loaded by a Markdown worker, and where it put its body aside (None: it did not)."""
 
 _WORKER_STORE: list[BodyStore] = []
@@ -134,7 +134,7 @@ class PageRenderer:
             return loaded
         return replace(loaded, page=self.store.put_aside(loaded.page))
 
-    def _adopted(self, loaded: LoadedPage, span: Span | None) -> LoadedPage:
+    def _adopted(self, loaded: LoadedPage, span: BodySpan | None) -> LoadedPage:
         if span is None or loaded.page is None:
             return self._light(loaded)  # a worker without the store (spawned): here
         assert self.store is not None
