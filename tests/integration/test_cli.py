@@ -124,6 +124,19 @@ def test_quiet_prints_nothing_on_success(make_site: Callable[..., Path]) -> None
     assert run("-q", "build", "-s", str(site)) == (0, "")
 
 
+def test_verbose_shows_our_detail_not_the_markdown_parsers_debug_log(
+    make_site: Callable[..., Path],
+) -> None:
+    """-v turns on our loggers only: markdown-it logs every block rule it tries at DEBUG."""
+    site = make_site({"content/posts/a.md": "---\ntitle: A\ndate: 2024-01-01\n---\n# Hi\n\nx\n"})
+    done = subprocess.run(
+        [sys.executable, "-m", "blog", "build", "-v", "-s", str(site)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert "built 1 page" in done.stdout + done.stderr
+    assert "entering " not in done.stderr, done.stderr[:500]
+
+
 def _tty_output(args: list[str], cwd: Path, env: dict[str, str]) -> str:
     """Run a command with its output on a pseudo-terminal, as a user's shell does."""
     leader, follower = pty.openpty()

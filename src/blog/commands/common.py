@@ -49,7 +49,8 @@ def _set_quiet(ctx: click.Context, _: click.Parameter, value: bool) -> None:
 def _set_verbose(ctx: click.Context, _: click.Parameter, value: bool) -> None:
     if value:
         console(ctx).verbose = True
-        logging.getLogger().setLevel(logging.DEBUG)
+        # Our own loggers only: markdown-it logs every block rule it tries at DEBUG.
+        logging.getLogger("blog").setLevel(logging.DEBUG)
 
 
 def verbosity_options(func: F) -> F:
