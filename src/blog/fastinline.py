@@ -15,6 +15,9 @@ from markdown_it import MarkdownIt
 from markdown_it.parser_inline import ParserInline
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline import text as upstream_text
+from markdown_it.token import Token
+
+from blog.plaininline import PlainInline
 
 # A faster ``text`` inline rule for our parsers, giving the same tokens.
 #
@@ -55,6 +58,8 @@ _RULE_STARTS: dict[str, str] = {
 # The www rule needs "www." at its start position.
 _WWW_RULE = "gfm_autolink_www"
 _WWW_STOP = r"w(?=ww\.)"
+# The post-processing rules the one-pass tokenizer gives the result of.
+_PLAIN_RULE2 = ("balance_pairs", "strikethrough", "emphasis", "fragments_join")
 # parseLinkLabel counts brackets stop by stop: the text rule must stop at both.
 _LABEL_CHARS = "[]"
 
@@ -114,6 +119,9 @@ def install_fast_text(md: MarkdownIt) -> bool:
     inline = _DispatchingInline.__new__(_DispatchingInline)
     inline.__dict__.update(md.inline.__dict__)
     inline.stops, inline.text_rule = pattern, text
+    is_plain_known = tuple(md.inline.ruler2.get_active_rules()) == _PLAIN_RULE2
+    inline.plain = PlainInline(pattern) if is_plain_known else None
+    inline.plain_rules = (md.inline.ruler.getRules(""), md.inline.ruler2.getRules(""))
     md.inline = inline
     return True
 
@@ -127,6 +135,8 @@ class _DispatchingInline(ParserInline):
 
     stops: re.Pattern[str]
     text_rule: Any
+    plain: PlainInline | None
+    plain_rules: tuple[list[Any], list[Any]]
     _rules_seen: list[Any] | None = None
     _by_char: dict[str, tuple[Any, ...]] | None = None
 
@@ -147,6 +157,24 @@ class _DispatchingInline(ParserInline):
                     by_char.setdefault(char, []).append(rule)
             self._by_char = {char: tuple(found) for char, found in by_char.items()}
         return self._by_char
+
+    def parse(self, src: str, md: MarkdownIt, env: Any, tokens: list[Token]) -> list[Token]:
+        """Parse ``src`` into ``tokens``: in one pass when it is plain (see ``plaininline``).
+
+        The one-pass tokenizer knows the rules enabled at install time, in their order; once
+        either ruler changes (it then compiles new rule lists), markdown-it's own parse runs.
+        """
+        rules, rules2 = self.plain_rules
+        if (
+            self.plain is not None
+            and self.ruler.getRules("") is rules
+            and self.ruler2.getRules("") is rules2
+        ):
+            found = self.plain.tokens(src, md)
+            if found is not None:
+                tokens.extend(found)
+                return tokens
+        return super().parse(src, md, env, tokens)
 
     def tokenize(self, state: StateInline) -> None:
         """Generate tokens for the input range, as ``ParserInline.tokenize`` does."""
