@@ -29,6 +29,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 
 from blog.emojify import emoji_plugin
 from blog.errors import Diagnostic
+from blog.fastblock import install_fast_block
 from blog.fastinline import install_fast_text
 from blog.headings import (
     Heading,
@@ -161,6 +162,7 @@ def _parser(options: MarkdownOptions, *, math: bool = False) -> MarkdownIt:
     """Return the configured parser for these options (built once per distinct options)."""
     md = configured_parser(options, math=math)
     install_fast_text(md)  # last: it stops where the rules enabled now may start
+    install_fast_block(md)  # also last: it dispatches the block rules enabled now
     # Pure functions of the URL (mdurl parse, punycode, percent-encoding), and posts link to
     # the same places again and again.
     md.normalizeLink = lru_cache(maxsize=8192)(md.normalizeLink)  # type: ignore[method-assign]
