@@ -7,6 +7,7 @@ import re
 import traceback
 from collections.abc import Mapping
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,11 +17,12 @@ from markupsafe import Markup
 
 from blog.config import Config
 from blog.errors import BlogError, Diagnostics
+from blog.jinjafast import FastEnvironment, PageMemo
 from blog.urls import abs_url, rel_url
 
 THEME_DIR = Path(__file__).parent / "theme"
 
-Environment = jinja2.Environment
+Environment = FastEnvironment
 """The template environment type (so other stages need not import jinja2)."""
 
 
@@ -28,7 +30,7 @@ class TemplateFailure(Exception):
     """A template could not be rendered; the diagnostic is already recorded."""
 
 
-def make_environment(config: Config, compiled_dir: Path | None = None) -> jinja2.Environment:
+def make_environment(config: Config, compiled_dir: Path | None = None) -> Environment:
     """Return the environment for a site: its own templates first, then the theme's.
 
     ``compiled_dir`` keeps the compiled templates between processes (Jinja's bytecode cache,
@@ -48,10 +50,11 @@ def make_environment(config: Config, compiled_dir: Path | None = None) -> jinja2
             jinja2.FileSystemLoader(str(THEME_DIR / "templates")),
         ]
     )
-    env = jinja2.Environment(
+    env = FastEnvironment(
         loader=loader,
         undefined=jinja2.StrictUndefined,
-        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        # Asked at each include and import: remembered per template name.
+        autoescape=lru_cache(maxsize=None)(_AUTOESCAPE),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -59,11 +62,14 @@ def make_environment(config: Config, compiled_dir: Path | None = None) -> jinja2
         # A template change makes a new environment (``template_fingerprint``), so a template
         # never needs its file checked again: the check stat()ed it at every use.
         auto_reload=False,
+        cache_size=-1,  # every template stays compiled (a dict, not an LRU list to reorder)
     )
+    memo = env.page_memo = PageMemo()
+    base_path, base_url = config.base_path, config.base_url
     env.globals.update(
         config=config,
-        rel_url=lambda url: rel_url(url, config.base_path),
-        abs_url=lambda url: abs_url(url, config.base_url),
+        rel_url=lambda url: rel_url(url, base_path),
+        abs_url=lambda url: abs_url(url, base_url),
     )
     env.filters.update(
         date=_format_date,
@@ -71,20 +77,27 @@ def make_environment(config: Config, compiled_dir: Path | None = None) -> jinja2
         param=_param,
     )
     # Theme helpers (PaperMod's page switches, covers, authors, titles from headings).
+    site_params = config.params
+
+    def setting(page: Any, key: str, default: Any = None) -> Any:
+        return _setting(site_params, page, key, default)
+
     env.globals.update(
-        setting=lambda page, key, default=None: _setting(config, page, key, default),
-        flag=lambda page, key, default=False: _truthy(_setting(config, page, key, default)),
+        setting=setting,
+        flag=lambda page, key, default=False: _truthy(setting(page, key, default)),
         cover_of=lambda page: _cover(config, page),
         author_of=lambda page: _author_of(config, page),
+        once_per_page=memo.once_per_page,
     )
     env.filters.update(
-        plainify=lambda html: Markup(html).striptags(),
+        plainify=memo.plainify,
         split_title=_split_title,
         og_locale=lambda code: "_".join([*code.split("-")[:1], *code.upper().split("-")[1:2]]),
     )
     return env
 
 
+_AUTOESCAPE = jinja2.select_autoescape(["html", "xml"], default_for_string=True)
 _FALSE_WORDS = frozenset({"", "false", "no", "off", "0"})
 _LEADING_H1 = re.compile(r"\s*(<h1\b[^>]*>.*?</h1>)(.*)\Z", re.S)
 
@@ -96,14 +109,16 @@ def _truthy(value: Any) -> bool:
     return bool(value)
 
 
-def _setting(config: Config, page: Any, key: str, default: Any = None) -> Any:
+def _setting(site_params: Mapping[str, Any], page: Any, key: str, default: Any = None) -> Any:
     """Return a page param, else the site param of that name, else ``default``."""
-    params: Mapping[str, Any] = getattr(page, "params", None) or {}
-    for source in (params, config.params):
-        value = source.get(key.lower())
+    name = key.lower()
+    params: Mapping[str, Any] | None = getattr(page, "params", None)
+    if params:
+        value = params.get(name)
         if value is not None:
             return value
-    return default
+    value = site_params.get(name)
+    return default if value is None else value
 
 
 def _ci(value: Any) -> dict[str, Any]:
@@ -114,10 +129,10 @@ def _ci(value: Any) -> dict[str, Any]:
 def _cover(config: Config, page: Any) -> dict[str, Any] | None:
     """Return a page's cover (``src`` site-relative or absolute) or None without an image."""
     own = _ci(getattr(page, "params", {}).get("cover"))
-    site = _ci(config.params.get("cover"))
     image = str(own.get("image") or "").strip()
     if not image:
         return None
+    site = _ci(config.params.get("cover"))
     if not (urlsplit(image).scheme or image.startswith("/")):
         image = page.url + image  # relative images live beside the page (bundles)
 
@@ -137,7 +152,7 @@ def _cover(config: Config, page: Any) -> dict[str, Any] | None:
 
 def _author_of(config: Config, page: Any) -> str:
     """Return the page's author(s), else the site's."""
-    author = _setting(config, page, "author", "") or config.author
+    author = _setting(config.params, page, "author", "") or config.author
     if isinstance(author, list | tuple):
         return ", ".join(str(a) for a in author)
     return str(author)
@@ -208,6 +223,9 @@ def render_template(
             line=exc.lineno,
         )
         raise TemplateFailure from None
+    memo = getattr(env, "page_memo", None)
+    if memo is not None:
+        memo.start(context.get("site"))
     try:
         return template.render(context)
     except Exception as exc:  # any template runtime error is the template author's mistake
