@@ -1,7 +1,8 @@
 """Code highlighting with Pygments: fenced code blocks to HTML, and the CSS for them.
 
 Lexers are cached by name: building them is far slower than using them, and Pygments lexers keep
-no state between calls. Pygments lexes; ``format_html`` turns the tokens into the same markup as
+no state between calls. Pygments' lexers lex (through ``fastlex``: one regex per lexer state, the
+same tokens); ``format_html`` turns the tokens into the same markup as
 ``HtmlFormatter(nowrap=True)``, byte for byte, without its per-token, per-line generators.
 """
 
@@ -19,6 +20,8 @@ from pygments.lexer import Lexer  # type: ignore[import-untyped, unused-ignore]
 from pygments.lexers import get_all_lexers, get_lexer_by_name  # type: ignore[import-untyped, unused-ignore]
 from pygments.token import STANDARD_TYPES, Token, _TokenType  # type: ignore[import-untyped, unused-ignore]
 from pygments.util import ClassNotFound  # type: ignore[import-untyped, unused-ignore]
+
+from blog.fastlex import lex
 
 PLAIN_LANGUAGES = frozenset({"text", "plaintext", "txt", "none", "plain", "mermaid"})
 """Fence languages shown as plain code without a warning (mermaid is drawn in the browser)."""
@@ -181,7 +184,7 @@ def render_code_block(code: str, language: str, *, is_highlighted: bool) -> Code
             html=f'<pre tabindex="0"><code{attrs}>{body}</code></pre>\n',
             is_unknown_language=lexer is None and not is_plain,
         )
-    body = format_html(lexer.get_tokens(code))
+    body = format_html(lex(lexer, code))  # lexer.get_tokens(code), token for token, faster
     return CodeBlock(
         html=f'<div class="highlight"><pre tabindex="0"><code{attrs}>{body}</code></pre></div>\n'
     )

@@ -10,11 +10,20 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "blog"
 
 OWNERS = {
-    "markdown_it": {"markdown", "fastinline", "headings", "highlight", "mathml", "emojify"},
+    "markdown_it": {
+        "markdown",
+        "fastinline",
+        "fastblock",
+        "plaininline",
+        "headings",
+        "highlight",
+        "mathml",
+        "emojify",
+    },
     "mdit_py_plugins": {"markdown", "headings", "highlight", "mathml"},
-    "pygments": {"markdown", "highlight"},
-    "jinja2": {"templates", "shortcode_templates"},
-    "markupsafe": {"templates", "shortcode_templates"},
+    "pygments": {"markdown", "highlight", "fastlex"},
+    "jinja2": {"templates", "jinjafast", "shortcode_templates"},
+    "markupsafe": {"templates", "jinjafast", "shortcode_templates"},
     "yaml": {"configfile", "front_matter"},
     "frontmatter": {"front_matter"},
     "watchdog": {"watch"},

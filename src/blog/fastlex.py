@@ -1,0 +1,241 @@
+"""Pygments' ``RegexLexer`` loop with one regex per state: the same tokens, less Python per token.
+
+``RegexLexer.get_tokens_unprocessed`` tries a state's rules one by one at each position, a
+Python-level call per rule, until one matches; that loop is most of the cost of highlighting.
+Here a state's rules are joined into one alternation, in order, each rule followed by an empty
+marker group: ``(?:rule1)()|(?:rule2)()|...``. ``re`` takes the first alternative that matches at
+the position, exactly as Pygments takes the first rule that matches (empty matches included), so
+one C-level ``match`` finds the rule, and ``m.lastindex`` (the marker, the last group to close)
+says which one. The marker goes last, not a group around the rule, so that an alternative still
+starts with the rule's own first character or class, which ``re`` checks before entering it.
+Everything after the match (actions, state changes, the error-token fallback) mirrors Pygments.
+
+Only plain ``RegexLexer`` subclasses are sped up; ``ExtendedRegexLexer``, hand-written lexers
+and any lexer overriding the tokenizing methods go through Pygments untouched. A rule that
+cannot be joined without changing its meaning (group references, named groups, a failed
+compile) is tried alone, between the joined runs before and after it, as Pygments would.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, NamedTuple
+
+from pygments.filter import apply_filters  # type: ignore[import-untyped, unused-ignore]
+from pygments.lexer import Lexer, RegexLexer  # type: ignore[import-untyped, unused-ignore]
+from pygments.token import Error, Whitespace, _TokenType  # type: ignore[import-untyped, unused-ignore]
+
+Rule = tuple[Callable[[str, int], "re.Match[str] | None"], Any, Any]
+"""A processed Pygments rule: (the regex's bound ``match``, action, new state)."""
+
+_GROUP_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+"""Numbered or named backreferences and conditionals: they count groups, which joining shifts.
+
+Matched on the pattern text, so an escaped look-alike (``\\\\1``) also counts: a false alarm
+only costs that state the slow loop.
+"""
+
+
+_LEADING_FLAGS = re.compile(r"\A(?:\(\?[aiLmsux]+\))+")
+"""Global inline flags, which Python allows only at the very start of a pattern."""
+
+_SCOPED = {re.IGNORECASE: "i", re.MULTILINE: "m", re.DOTALL: "s", re.VERBOSE: "x"}
+"""The flags a ``(?flags-flags:...)`` group can turn on and off inside a joined regex."""
+
+_UNSCOPED = ~sum(_SCOPED)
+"""Every other flag (UNICODE, ASCII, LOCALE, ...): rules joined together must agree on these."""
+
+
+class _Chunk(NamedTuple):
+    """A run of consecutive rules of a state, tried with one ``match``."""
+
+    match: Callable[[str, int], re.Match[str] | None]
+    """The joined regex's ``match``, or the rule's own for a rule that stays alone."""
+    by_group: Sequence[Rule | None] | None
+    """For a joined run, the rule whose marker group has this number; None for a lone rule."""
+    rule: Rule | None
+    """The lone rule, or None for a joined run."""
+
+
+def _lone(rule: Rule) -> _Chunk:
+    """Return a chunk for a rule tried by itself, as Pygments tries every rule."""
+    return _Chunk(rule[0], None, rule)
+
+
+def _joinable(rule: Rule) -> re.Pattern[str] | None:
+    """Return a rule's compiled regex if it can sit in an alternation unchanged, else None."""
+    pattern = getattr(rule[0], "__self__", None)
+    if (
+        isinstance(pattern, re.Pattern)
+        and getattr(rule[0], "__name__", None) == "match"
+        and isinstance(pattern.pattern, str)
+        and not pattern.groupindex
+        and not _GROUP_REFERENCE.search(pattern.pattern)
+    ):
+        return pattern
+    return None
+
+
+def _join(run: Sequence[tuple[Rule, re.Pattern[str]]]) -> list[_Chunk]:
+    """Join a run of rules into one regex; the rules one by one if that fails to compile.
+
+    Each rule keeps its own flags: its leading ``(?i)`` and the like become a scoped
+    ``(?i-m:...)`` group relative to the first rule's flags, which the joined regex gets.
+    """
+    if len(run) == 1:
+        return [_lone(run[0][0])]
+    flags = run[0][1].flags
+    sources = []
+    for _, pattern in run:
+        body = _LEADING_FLAGS.sub("", pattern.pattern, count=1)
+        if pattern.flags & re.VERBOSE:
+            body += "\n"  # a trailing comment must not swallow the closing parenthesis
+        on = "".join(c for f, c in _SCOPED.items() if pattern.flags & f and not flags & f)
+        off = "".join(c for f, c in _SCOPED.items() if flags & f and not pattern.flags & f)
+        sources.append(f"(?{on}{'-' if off else ''}{off}:{body})()")
+    try:
+        combined = re.compile("|".join(sources), flags)
+    except Exception:  # re.error, or anything else the joined source trips on
+        return [_lone(rule) for rule, _ in run]
+    by_group: list[Rule | None] = [None] * (combined.groups + 1)
+    group = 0
+    for rule, pattern in run:
+        group += pattern.groups + 1
+        by_group[group] = rule
+    if group != combined.groups:  # the rules' own groups did not add up: do not guess
+        return [_lone(rule) for rule, _ in run]
+    return [_Chunk(combined.match, by_group, None)]
+
+
+def _chunks(rules: Sequence[Rule]) -> tuple[_Chunk, ...]:
+    """Split a state's rules into runs that can be joined, and rules that must stay alone.
+
+    Trying the chunks in order still finds the first rule that matches, as Pygments does.
+    """
+    chunks: list[_Chunk] = []
+    run: list[tuple[Rule, re.Pattern[str]]] = []
+    for rule in rules:
+        pattern = _joinable(rule)
+        if run and (pattern is None or (pattern.flags ^ run[0][1].flags) & _UNSCOPED):
+            chunks += _join(run)
+            run = []
+        if pattern is None:
+            chunks.append(_lone(rule))
+        else:
+            run.append((rule, pattern))
+    if run:
+        chunks += _join(run)
+    return tuple(chunks)
+
+
+class _Tables(dict[str, tuple[_Chunk, ...]]):
+    """A lexer's states, each joined the first time the lexer enters it."""
+
+    def __init__(self, tokendefs: dict[str, Sequence[Rule]]) -> None:
+        super().__init__()
+        self.tokendefs = tokendefs
+
+    def __missing__(self, name: str) -> tuple[_Chunk, ...]:
+        chunks = self[name] = _chunks(self.tokendefs[name])
+        return chunks
+
+
+_TABLES: dict[int, _Tables] = {}
+"""Joined states by ``id`` of a lexer's processed ``_tokens``: one per class, or per variant for
+lexers (C#, Inform 6) whose instances pick one of several tables. Each entry keeps its tokendefs
+alive, so the id stays theirs."""
+
+
+def _tables(lexer: RegexLexer) -> _Tables:
+    """Return the joined states for a lexer's token table, building the cache entry once."""
+    tokendefs = lexer._tokens
+    tables = _TABLES.get(id(tokendefs))
+    if tables is None or tables.tokendefs is not tokendefs:
+        tables = _TABLES[id(tokendefs)] = _Tables(tokendefs)
+    return tables
+
+
+def is_accelerated(lexer: Lexer) -> bool:
+    """Whether ``lex`` uses the joined regexes for this lexer rather than Pygments' own path."""
+    cls = type(lexer)
+    return (
+        isinstance(lexer, RegexLexer)
+        and cls.get_tokens_unprocessed is RegexLexer.get_tokens_unprocessed
+        and cls.get_tokens is Lexer.get_tokens
+        and hasattr(lexer, "_preprocess_lexer_input")
+    )
+
+
+def lex(lexer: Lexer, code: str) -> Iterator[tuple[_TokenType, str]]:
+    """Return ``lexer.get_tokens(code)``, token for token, faster for a plain ``RegexLexer``.
+
+    The text goes through the lexer's own preprocessing (newlines, tabs, stripping) and the
+    tokens through its filters, as in ``Lexer.get_tokens``.
+    """
+    if not is_accelerated(lexer):
+        return iter(lexer.get_tokens(code))
+    text = lexer._preprocess_lexer_input(code)
+    stream = ((ttype, value) for _, ttype, value in get_tokens_unprocessed(lexer, text))
+    return iter(apply_filters(stream, lexer.filters, lexer))
+
+
+def get_tokens_unprocessed(
+    lexer: RegexLexer, text: str, stack: Sequence[str] = ("root",)
+) -> Iterator[tuple[int, _TokenType, str]]:
+    """Yield ``(index, tokentype, value)`` as ``RegexLexer.get_tokens_unprocessed`` does.
+
+    Kept line for line parallel to Pygments' loop so that the two can be compared by eye.
+    """
+    tables = _tables(lexer)
+    pos = 0
+    statestack = list(stack)
+    chunks = tables[statestack[-1]]
+    while True:
+        for match, by_group, rule in chunks:  # noqa: B007 (used after the break)
+            m = match(text, pos)
+            if m is not None:
+                break
+        else:
+            # No rule matched: Pygments' fallback, an error token or a newline back to root.
+            if pos >= len(text):
+                break
+            if text[pos] == "\n":
+                statestack = ["root"]
+                chunks = tables["root"]
+                yield pos, Whitespace, "\n"
+            else:
+                yield pos, Error, text[pos]
+            pos += 1
+            continue
+        if by_group is not None:
+            rule = by_group[m.lastindex]  # type: ignore[index]
+        rexmatch, action, new_state = rule  # type: ignore[misc]
+        if action is not None:
+            if type(action) is _TokenType:
+                yield pos, action, m.group()
+            else:
+                # Callbacks number groups as their own rule does: give them that rule's match.
+                yield from action(lexer, m if by_group is None else rexmatch(text, pos))
+        pos = m.end()
+        if new_state is not None:
+            if isinstance(new_state, tuple):
+                for state in new_state:
+                    if state == "#pop":
+                        if len(statestack) > 1:
+                            statestack.pop()
+                    elif state == "#push":
+                        statestack.append(statestack[-1])
+                    else:
+                        statestack.append(state)
+            elif isinstance(new_state, int):
+                # Pop, but keep at least one state, as Pygments does.
+                if abs(new_state) >= len(statestack):
+                    del statestack[1:]
+                else:
+                    del statestack[new_state:]
+            elif new_state == "#push":
+                statestack.append(statestack[-1])
+            else:
+                raise AssertionError(f"wrong state def: {new_state!r}")
+            chunks = tables[statestack[-1]]
