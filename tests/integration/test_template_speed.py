@@ -226,6 +226,23 @@ def test_once_per_page_makes_a_macro_once_per_page_and_macro_until_another_site(
     assert calls == [one, two, one]
 
 
+def test_the_memo_holds_at_most_its_limit_then_starts_over() -> None:
+    memo, calls = PageMemo(), []
+
+    def entry(page: object) -> str:
+        calls.append(page)
+        return "entry"
+
+    pages = [object() for _ in range(PageMemo.LIMIT + 1)]
+    memo.start("site")
+    for page in pages:
+        memo.once_per_page(entry, page)
+        memo.plainify(f"<p>{id(page)}</p>")
+    assert len(memo._done) <= PageMemo.LIMIT and len(memo._plain) <= PageMemo.LIMIT
+    memo.once_per_page(entry, pages[0])  # dropped when the memo started over
+    assert calls == [*pages, pages[0]]
+
+
 def test_plainify_strips_tags_of_text_and_of_anything_else() -> None:
     memo = PageMemo()
     assert memo.plainify("<p>A &amp; <b>B</b></p>") == "A & B"
