@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import sys
 
 import click
 
@@ -35,3 +37,28 @@ def main() -> None:
 
 for command in (build_command, serve_command, check_command, new_command, list_command):
     main.add_command(command)
+
+
+def run() -> None:
+    """Run ``blog`` as a program: ``main``, then exit without tearing the heap down.
+
+    A build leaves every page, summary and compiled template of the site in memory, and the
+    interpreter frees them object by object at exit: 0.04 s after a 1,000-post build, time the
+    user waits for nothing. Every file is closed by then (outputs, cache, manifest), so the
+    output streams are flushed and the process ends at once. ``python -m blog`` and tests
+    calling ``main`` keep Python's normal exit.
+    """
+    try:
+        main()
+        code: int = 0
+    except SystemExit as done:
+        if isinstance(done.code, str):
+            sys.stderr.write(f"{done.code}\n")
+        code = done.code if isinstance(done.code, int) else int(done.code is not None)
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nobody reads the rest
+            code = code or 1
+    os._exit(code)

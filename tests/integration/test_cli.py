@@ -137,6 +137,37 @@ def test_verbose_shows_our_detail_not_the_markdown_parsers_debug_log(
     assert "entering " not in done.stderr, done.stderr[:500]
 
 
+def test_the_blog_program_exits_at_once_with_every_line_and_its_exit_code(
+    make_site: Callable[..., Path],
+) -> None:
+    """The installed ``blog`` skips the interpreter's teardown, and loses nothing by it."""
+    program = Path(sys.executable).with_name("blog")
+    if not program.is_file():
+        pytest.skip(f"the blog program is not installed beside {sys.executable}")
+    posts = {
+        f"content/posts/p{n}.md": f"---\ntitle: P{n}\ndraft: true\n---\nx\n" for n in range(300)
+    }
+    site = make_site({"content/posts/a.md": "---\ntitle: A\ndate: 2024-01-01\n---\nx\n", **posts})
+
+    def both(*args: str) -> list[tuple[int, str, str]]:
+        return [
+            (done.returncode, done.stdout, done.stderr)
+            for command in ([str(program)], BLOG)
+            for done in [subprocess.run([*command, *args], capture_output=True, text=True)]
+        ]
+
+    built, reference = both("build", "-s", str(site), "-d", str(site / "out"))
+    assert built[0] == 0 and "built 1 page" in built[1] + built[2]
+    assert (site / "out" / "posts" / "a" / "index.html").is_file()
+    listed, reference = both("list", "drafts", "-s", str(site))
+    assert listed == reference and listed[1].count("\n") >= 300  # more than a pipe's buffer
+    (site / "content/posts/bad.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    failed, reference = both("build", "-s", str(site), "-d", str(site / "out"))
+    assert failed[0] == 1 and "error:" in failed[1] + failed[2]
+    assert failed == reference
+    assert both("--version")[0] == (0, f"blog, version {__version__}\n", "")
+
+
 def _tty_output(args: list[str], cwd: Path, env: dict[str, str]) -> str:
     """Run a command with its output on a pseudo-terminal, as a user's shell does."""
     leader, follower = pty.openpty()
