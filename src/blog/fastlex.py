@@ -10,7 +10,8 @@ says which one. The marker goes last, not a group around the rule, so that an al
 starts with the rule's own first character or class, which ``re`` checks before entering it.
 Everything after the match (actions, state changes, the error-token fallback) mirrors Pygments.
 
-Only plain ``RegexLexer`` subclasses are sped up; ``ExtendedRegexLexer``, hand-written lexers
+Only plain ``RegexLexer`` subclasses are sped up, and only with a Pygments release whose loop
+this one was compared with (``MIRRORED``); ``ExtendedRegexLexer``, hand-written lexers
 and any lexer overriding the tokenizing methods go through Pygments untouched. A rule that
 cannot be joined without changing its meaning (group references, named groups, a failed
 compile) is tried alone, between the joined runs before and after it, as Pygments would.
@@ -18,8 +19,11 @@ compile) is tried alone, between the joined runs before and after it, as Pygment
 
 from __future__ import annotations
 
+import hashlib
+import linecache
 import re
 from collections.abc import Callable, Iterator, Sequence
+from functools import cache
 from typing import Any, NamedTuple
 
 from pygments.filter import apply_filters  # type: ignore[import-untyped, unused-ignore]
@@ -156,6 +160,33 @@ def _tables(lexer: RegexLexer) -> _Tables:
     return tables
 
 
+MIRRORED = frozenset(
+    {
+        ("b53707c2f7538673", "fd1bdf8e995d8565"),  # Pygments 2.17
+        ("b53707c2f7538673", "de4ee45569535b40"),  # Pygments 2.18 to 2.21
+    }
+)
+"""Digests of the Pygments code this module mirrors, ``Lexer.get_tokens`` and
+``RegexLexer.get_tokens_unprocessed``, in the releases it was compared with. Another release
+may do something else there: then every lexer goes through Pygments as it is (and the tests,
+which check that the common languages are sped up, say so)."""
+
+
+def source_digest(function: Callable[..., Any]) -> str:
+    """Return a digest of a function's source lines, stripped; of nothing without a source."""
+    code = function.__code__
+    last = max((line for *_, line in code.co_lines() if line), default=code.co_firstlineno)
+    lines = linecache.getlines(code.co_filename)[code.co_firstlineno - 1 : last]
+    return hashlib.sha256("".join(f"{line.strip()}\n" for line in lines).encode()).hexdigest()[:16]
+
+
+@cache
+def mirrors_pygments() -> bool:
+    """Whether the installed Pygments runs the loop this module copies (checked once)."""
+    found = (source_digest(Lexer.get_tokens), source_digest(RegexLexer.get_tokens_unprocessed))
+    return found in MIRRORED
+
+
 def is_accelerated(lexer: Lexer) -> bool:
     """Whether ``lex`` uses the joined regexes for this lexer rather than Pygments' own path."""
     cls = type(lexer)
@@ -164,6 +195,7 @@ def is_accelerated(lexer: Lexer) -> bool:
         and cls.get_tokens_unprocessed is RegexLexer.get_tokens_unprocessed
         and cls.get_tokens is Lexer.get_tokens
         and hasattr(lexer, "_preprocess_lexer_input")
+        and mirrors_pygments()
     )
 
 

@@ -220,3 +220,28 @@ def test_overriding_lexers_use_pygments_as_they_are() -> None:
     lexer = Overriding()
     assert not is_accelerated(lexer)
     assert list(lex(lexer, "if x")) == [(Text, "if x\n")]
+
+
+def test_only_a_pygments_release_whose_loop_we_mirror_is_sped_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another Pygments loop (a release not compared with ours) goes through Pygments."""
+    assert fastlex.mirrors_pygments()  # the installed release is one of those compared
+    assert fastlex.source_digest(Lexer.get_tokens_unprocessed) != fastlex.source_digest(
+        RegexLexer.get_tokens_unprocessed
+    )
+    namespace: dict[str, object] = {}
+    exec("def no_file(): return 1", namespace)  # a function whose source cannot be read
+    assert fastlex.source_digest(namespace["no_file"]) not in {  # type: ignore[arg-type]
+        loop for _, loop in fastlex.MIRRORED
+    }
+    python = get_lexer_by_name("python")
+    monkeypatch.setattr(fastlex, "MIRRORED", frozenset())  # as if another release were here
+    fastlex.mirrors_pygments.cache_clear()
+    try:
+        assert not is_accelerated(python)
+        assert list(lex(python, "def f(): pass")) == list(python.get_tokens("def f(): pass"))
+    finally:
+        monkeypatch.undo()
+        fastlex.mirrors_pygments.cache_clear()
+    assert is_accelerated(python)
