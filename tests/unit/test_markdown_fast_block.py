@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
-from markdown_it.token import Token
 
 from blog.fastblock import fast_state_block, install_fast_block, line_marks
-from blog.markdown import MarkdownOptions, _parser, _RenderContext, configured_parser
+from blog.markdown import MarkdownOptions, _parser, configured_parser
+from tests.markdown_parsers import dump_tokens, parse
 
 CORPORA = Path(__file__).parents[2].parent / "shared" / "corpora"
 PLAIN, EMOJI = MarkdownOptions(), MarkdownOptions(emoji=True)
@@ -116,24 +116,6 @@ TRICKY = [
 ]
 
 
-def _dump(tokens: list[Token]) -> list[Any]:
-    return [
-        (t.type, t.tag, t.nesting, t.content, t.markup, t.info, t.attrs, t.map, t.level,
-         t.meta, t.hidden, t.block, _dump(t.children or []))
-        for t in tokens
-    ]  # fmt: skip
-
-
-def _run(md: MarkdownIt, text: str, options: MarkdownOptions) -> tuple[Any, str, str]:
-    env: dict[str, Any] = {
-        "blog": _RenderContext(path=Path("p.md"), line_offset=0, options=options)
-    }
-    tokens = md.parse(text, env)
-    html = md.renderer.render(tokens, md.options, env)
-    rest = repr({key: value for key, value in env.items() if key != "blog"})
-    return _dump(tokens), html, rest + repr(env["blog"].diagnostics)
-
-
 @lru_cache
 def _block_only(options: MarkdownOptions, math: bool) -> MarkdownIt:
     md = configured_parser(options, math=math)
@@ -143,9 +125,9 @@ def _block_only(options: MarkdownOptions, math: bool) -> MarkdownIt:
 
 def _assert_same(text: str, options: MarkdownOptions, math: bool) -> None:
     """Our parser gives markdown-it's tokens and HTML; with only the fast block, its env too."""
-    reference = _run(configured_parser(options, math=math), text, options)
-    assert _run(_block_only(options, math), text, options) == reference, text
-    assert _run(_parser(options, math=math), text, options)[:2] == reference[:2], text
+    reference = parse(configured_parser(options, math=math), text, options)
+    assert parse(_block_only(options, math), text, options) == reference, text
+    assert parse(_parser(options, math=math), text, options)[:2] == reference[:2], text
 
 
 @pytest.mark.parametrize(("options", "math"), VARIANTS, ids=VARIANT_IDS)
@@ -289,4 +271,4 @@ def test_the_lheading_shortcut_leaves_the_state_as_markdown_it_does() -> None:
                        for rule, state in zip((lheading, fast), states, strict=True)]  # fmt: skip
             assert results[0] == results[1], (text, start)
             assert _marks(states[0]) == _marks(states[1]), (text, start)
-            assert _dump(states[0].tokens) == _dump(states[1].tokens), (text, start)
+            assert dump_tokens(states[0].tokens) == dump_tokens(states[1].tokens), (text, start)

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
 
 from blog.fastinline import install_fast_text as install
 from blog.fastinline import text_stop_pattern as stop_pattern
 from blog.markdown import MarkdownOptions, _parser, _RenderContext, configured_parser
+from tests.markdown_parsers import ours_and_markdown_its
 
 OPTIONS = MarkdownOptions(emoji=True)
 
@@ -47,21 +47,8 @@ TRICKY = [
 ]
 
 
-def _dump(tokens: list[Token]) -> list[Any]:
-    return [
-        (t.type, t.tag, t.nesting, t.content, t.markup, t.info, t.attrs, t.map, t.level,
-         _dump(t.children or []))
-        for t in tokens
-    ]  # fmt: skip
-
-
 def _both(text: str, *, math: bool) -> tuple[Any, Any]:
-    results = []
-    for md in (_parser(OPTIONS, math=math), configured_parser(OPTIONS, math=math)):
-        env = {"blog": _RenderContext(path=Path("p.md"), line_offset=0, options=OPTIONS)}
-        tokens = md.parse(text, env)
-        results.append((_dump(tokens), md.renderer.render(tokens, md.options, env)))
-    return results[0], results[1]
+    return ours_and_markdown_its(text, OPTIONS, math=math)
 
 
 def _random_text(rng: random.Random) -> str:

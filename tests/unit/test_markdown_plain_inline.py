@@ -11,6 +11,7 @@ from markdown_it.token import Token
 
 from blog.markdown import MarkdownOptions, _parser, _RenderContext, configured_parser
 from blog.plaininline import PlainInline
+from tests.markdown_parsers import ours_and_markdown_its
 
 OPTIONS = MarkdownOptions()
 
@@ -50,21 +51,8 @@ NOT_PLAIN = [
 ]
 
 
-def _dump(tokens: list[Token]) -> list[Any]:
-    return [
-        (t.type, t.tag, t.nesting, t.content, t.markup, t.info, t.attrs, t.map, t.level,
-         t.block, t.hidden, t.meta, _dump(t.children or []))
-        for t in tokens
-    ]  # fmt: skip
-
-
 def _both(text: str) -> tuple[Any, Any]:
-    results = []
-    for md in (_parser(OPTIONS), configured_parser(OPTIONS)):
-        env = {"blog": _RenderContext(path=Path("p.md"), line_offset=0, options=OPTIONS)}
-        tokens = md.parse(text, env)
-        results.append((_dump(tokens), md.renderer.render(tokens, md.options, env)))
-    return results[0], results[1]
+    return ours_and_markdown_its(text, OPTIONS)
 
 
 def _plain(text: str) -> list[Token] | None:
