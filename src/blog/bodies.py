@@ -11,7 +11,8 @@ Forked Markdown workers write the bodies they render into the file themselves (e
 its span from a counter shared across the fork) and send back pages without them; forked
 template workers inherit the open file and read it with ``pread``.
 
-Only a one-shot build does this: the dev server keeps its pages whole between rebuilds.
+Only a one-shot build of a big site does this (``LIGHT_PAGES_FROM``): the dev server keeps its
+pages whole between rebuilds, and a small site's bodies cost less memory than time to set aside.
 """
 
 from __future__ import annotations
@@ -36,6 +37,13 @@ _KEPT = tuple(
     (f.name, getattr(Page, f.name).__set__) for f in fields(Page) if f.name not in BODY_ASIDE
 )
 _INDEX = {name: index for index, name in enumerate(BODY_ASIDE)}
+
+LIGHT_PAGES_FROM = 2_000
+"""Content files from which ``blog build`` puts bodies aside.
+
+Whole, a page's body holds about 17 KiB (33 MiB at 2,000 pages); setting it aside and reading
+it back costs about 0.1 ms of CPU per page.
+"""
 
 BodySpan = tuple[int, int]
 """(offset, length) of one page's body in the file."""
@@ -115,6 +123,26 @@ class BodyStore:
             self._end.value = offset + len(data)
         os.pwrite(self._fd, data, offset)
         return offset, len(data)
+
+
+def has_files(folder: Path, least: int) -> bool:
+    """Whether ``folder`` and its subfolders hold at least ``least`` files (it stops there)."""
+    left = least
+    folders = [folder]
+    while folders:
+        try:
+            entries = os.scandir(folders.pop())
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(Path(entry.path))
+                else:
+                    left -= 1
+                    if left <= 0:
+                        return True
+    return False
 
 
 def _light(page: Page) -> Page:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import gc
 import logging
 import time
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
 
 from blog import snapshot
-from blog.bodies import BodyStore, bodies_aside
+from blog.bodies import BodyStore, bodies_aside, has_files
 from blog.cache import CACHE_DIR, BuildCache, load_cache, save_cache
 from blog.config import Config, load_config
 from blog.content import Content, load_content
@@ -72,16 +74,15 @@ def build(root: Path, options: BuildOptions | None = None) -> BuildResult:
             patched = patch_served(root, last, options, started)
             if patched is not None:
                 return patched
-    if options.light_pages and options.cache is None:
-        with bodies_aside() as bodies:
-            return _full_build(root, options, started, bodies)
-    return _full_build(root, options, started, None)
+    with ExitStack() as held:
+        return _full_build(root, options, started, held)
 
 
-def _full_build(
-    root: Path, options: BuildOptions, started: float, bodies: BodyStore | None
-) -> BuildResult:
-    """Build the site, unless its last build is still good or can be patched."""
+def _full_build(root: Path, options: BuildOptions, started: float, held: ExitStack) -> BuildResult:
+    """Build the site, unless its last build is still good or can be patched.
+
+    What the build opens (the page bodies' file) stays open in ``held``, for the result.
+    """
     diag = Diagnostics()
     config = load_config(root, diag, base_url=options.base_url)
     out_dir = options.out_dir or root / config.publish_dir
@@ -94,10 +95,12 @@ def _full_build(
     cache = _open_cache(root, options, diag)
     compiled = root / CACHE_DIR / "templates" if options.use_cache else None
     env, template_fp = _environment(config, cache, compiled)
-    check_templates(env, diag)
     settings = page_settings(config)
     cache.begin(settings, root)
-    content = _load(config, settings, cache, diag, now, options, bodies)
+    bodies = held.enter_context(bodies_aside()) if _has_light_pages(config, options) else None
+    # Compiling every template to check it takes 0.07 s: done while the workers render pages.
+    check = partial(check_templates, env, diag)
+    content = _load(config, settings, cache, diag, now, options, bodies, check)
     result = BuildResult(
         ok=False,
         root=root,
@@ -141,6 +144,18 @@ def _full_build(
     return result
 
 
+def _has_light_pages(config: Config, options: BuildOptions) -> bool:
+    """Whether this build keeps its pages' bodies in a file: a one-shot build of a big site.
+
+    Below ``options.light_pages_from`` content files, memory is no concern and putting the
+    bodies aside would only cost time (0.07 s of a 1.8 s build at 1,000 posts).
+    """
+    least = options.light_pages_from
+    if least is None or options.cache is not None:
+        return False
+    return least == 0 or has_files(config.content_dir, least)
+
+
 def _load(
     config: Config,
     settings: PageSettings,
@@ -149,8 +164,12 @@ def _load(
     now: datetime,
     options: BuildOptions,
     bodies: BodyStore | None = None,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> Content:
-    """Load the content, then date pages from git when the site asks for it."""
+    """Load the content, then date pages from git when the site asks for it.
+
+    ``meanwhile`` is done while the pages render.
+    """
     content = load_content(
         config.content_dir,
         settings,
@@ -162,6 +181,7 @@ def _load(
         progress=options.progress,
         languages=content_languages(config),
         bodies=bodies,
+        meanwhile=meanwhile,
     )
     if not config.enable_git_info:
         return content

@@ -161,13 +161,15 @@ def load_content(
     progress: Progress | None = None,
     languages: ContentLanguages | None = None,
     bodies: BodyStore | None = None,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> Content:
     """Load every page under ``content_dir``; problems go to ``diag``.
 
     ``ignore`` holds Hugo's ``ignoreFiles`` regular expressions, matched against the path.
     ``languages`` says which file suffixes are languages (``post.fr.md``) and where each
     language's pages go; without it, the site has one language, ``en``. With ``bodies``,
-    regular pages are light: their bodies are kept there (``bodies.py``).
+    regular pages are light: their bodies are kept there (``bodies.py``). ``meanwhile`` is
+    done while the pages render (in worker processes, when there are many).
     """
     cache = cache if cache is not None else BuildCache()
     languages = languages or ContentLanguages(
@@ -196,7 +198,7 @@ def load_content(
                     entry = entry._replace(item="")  # the text went to the renderer
                 if entry is not None:
                     markdown.append(entry)
-        rendered = renderer.results()
+        rendered = renderer.results(meanwhile)
     for entry, loaded in _with_rendered(markdown, rendered, cache, diag, put_aside):
         page = loaded.page and languages.localize(loaded.page, entry.lang)
         if page is not None and put_aside is not None:

@@ -33,9 +33,10 @@ class BuildOptions:
     """Skip the build when no input changed since the last good one (``--explain``: no)."""
     progress: Progress | None = None
     """Told (stage, done, total) as the build goes."""
-    light_pages: bool = False
-    """Keep regular pages' bodies in a temporary file while building, not in memory
-    (``bodies.py``; ``blog build``). Ignored with an in-memory ``cache``, whose pages last."""
+    light_pages_from: int | None = None
+    """Keep regular pages' bodies in a temporary file while building, not in memory, when
+    ``content/`` holds at least this many files (``bodies.py``; ``blog build``: 2,000; 0:
+    always; None: never). Ignored with an in-memory ``cache``, whose pages last."""
     changed: tuple[Path, ...] | None = None
     """The files changed since the last build (the serve loop's watcher); None: unknown.
 

@@ -102,19 +102,20 @@ def test_output_is_identical_with_and_without_cache_and_workers(
     # enough pages for the process pool to be used
     for n in range(60, 130):
         (site / f"content/posts/p{n}.md").write_text(post(n, "[c]"))
-    build_site(site, light_pages=light)
+    light_from = 0 if light else None
+    build_site(site, light_pages_from=light_from)
     path = site / "content/posts/p7.md"
     path.write_text(path.read_text() + "\nMore.\n")
-    cached = build_site(site, may_skip=False, light_pages=light)  # pages from the cache
+    cached = build_site(site, may_skip=False, light_pages_from=light_from)  # pages from the cache
     assert cached.stats.cache_hits > 0
     fresh = build_site(site, out_dir=tmp_path / "fresh", use_cache=False)
     assert fresh.stats.cache_hits == 0
     ours, theirs = snapshot(site / "public"), snapshot(tmp_path / "fresh")
     ours.pop(".blog-output"), theirs.pop(".blog-output")
     assert ours == theirs
-    assert build_site(site, light_pages=light).stats.cache_hits > 0  # it saves its state
+    assert build_site(site, light_pages_from=light_from).stats.cache_hits > 0  # it saves its state
     path.write_text(path.read_text() + "\nEven more.\n")
-    patched = build_site(site, light_pages=light)  # the saved build, patched
+    patched = build_site(site, light_pages_from=light_from)  # the saved build, patched
     assert patched.stats.markdown_rendered == 1 and patched.stats.cache_hits == 0
     fresh = build_site(site, out_dir=tmp_path / "fresh", use_cache=False)
     ours, theirs = snapshot(site / "public"), snapshot(tmp_path / "fresh")

@@ -102,7 +102,9 @@ def test_pages_kept_light_make_the_same_site(corpus: BuildResult, tmp_path: Path
     """``blog build`` keeps page bodies on disk (``bodies.py``): not one byte may change."""
     light = build(
         corpus.root,
-        BuildOptions(out_dir=tmp_path / "light", now=ORACLE_DAY, use_cache=False, light_pages=True),
+        BuildOptions(
+            out_dir=tmp_path / "light", now=ORACLE_DAY, use_cache=False, light_pages_from=0
+        ),
     )
     assert light.ok
     ours, whole = snapshot(light.out_dir), snapshot(corpus.out_dir)

@@ -158,7 +158,7 @@ def test_cached_and_uncached_builds_are_identical_and_edits_reach_translations(
     site: Path, tmp_path: Path
 ) -> None:
     cold = build_site(site, out_dir=tmp_path / "a", use_cache=False)
-    light = build_site(site, out_dir=tmp_path / "light", use_cache=False, light_pages=True)
+    light = build_site(site, out_dir=tmp_path / "light", use_cache=False, light_pages_from=0)
     assert snapshot(light.out_dir) == snapshot(cold.out_dir)  # localized copies are light too
     build_site(site, out_dir=tmp_path / "b")
     warm = build_site(site, out_dir=tmp_path / "b", may_skip=False)

@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from blog.bodies import BodyStore, bodies_aside
+from blog.bodies import BodyStore, bodies_aside, has_files
 from blog.cache import BuildCache
 from blog.content import Content, Inclusion, load_content
 from blog.errors import Diagnostics
@@ -153,3 +153,13 @@ def test_a_body_that_cannot_be_written_stays_with_its_page() -> None:
     assert kept is whole and _holds(kept, "html")
     sent, span = store.write_body(whole)
     assert sent is whole and span is None
+
+
+def test_has_files_counts_the_files_of_every_subfolder(tmp_path: Path) -> None:
+    (tmp_path / "posts" / "deep").mkdir(parents=True)
+    for name in ("a.md", "posts/b.md", "posts/deep/c.md", "posts/deep/d.png"):
+        (tmp_path / name).write_text("x")
+    assert has_files(tmp_path, 4)
+    assert not has_files(tmp_path, 5)  # folders are not files
+    assert has_files(tmp_path, 1)
+    assert not has_files(tmp_path / "missing", 1)

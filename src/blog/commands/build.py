@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from blog.bodies import LIGHT_PAGES_FROM
 from blog.build import BuildOptions, BuildResult, build
 from blog.commands.common import (
     Console,
@@ -81,7 +82,7 @@ def build_command(
         progress=progress,
         use_cache=not no_cache,
         may_skip=not explain,
-        light_pages=True,
+        light_pages_from=LIGHT_PAGES_FROM,
     )
     result = build(source.resolve(), options)
     progress.close()
