@@ -24,7 +24,9 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import compileall
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -252,6 +254,21 @@ class Edited:
 def blog_command() -> list[str]:
     script = Path(sys.executable).with_name("blog")
     return [str(script)] if script.is_file() else [sys.executable, "-m", "blog"]
+
+
+def compile_bytecode() -> str:
+    """Compile blog's modules to bytecode, as installing its wheel does; say where.
+
+    An editable install has no bytecode until Python writes it on first import, and with
+    PYTHONDONTWRITEBYTECODE set (as in many containers) it never does: every run would then
+    compile our 70 modules again (0.06 s of a 1,000-post build).
+    """
+    spec = importlib.util.find_spec("blog")
+    if spec is None or spec.origin is None:
+        return "blog is not importable here: not compiled"
+    package = Path(spec.origin).parent
+    compileall.compile_dir(package, quiet=1)
+    return f"compiled {package.name}/ ({sum(1 for _ in package.rglob('*.pyc'))} files)"
 
 
 def hugo_binary() -> str:
@@ -547,6 +564,7 @@ def main() -> None:
     if "v0.168." not in version:
         print("warning: the goals of issue #7 are stated against Hugo 0.168", file=sys.stderr)
     print(f"ours: {' '.join(blog_command())}; {os.cpu_count()} CPUs")
+    print(f"bytecode: {compile_bytecode()}")
 
     args.bench_dir.mkdir(parents=True, exist_ok=True)
     work = args.bench_dir / "sites"

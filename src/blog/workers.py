@@ -89,6 +89,7 @@ class PageRenderer:
         self.store = store
         self.workers = min(worker_count(), max(1, expected // (MIN_PARALLEL // 2)))
         self.size = max(8, min(MAX_CHUNK, expected // (self.workers * 8)))
+        self.left = expected
         self.pending: list[Job] = []
         self.futures: list[Future[list[Rendered]]] = []
         self.pool: ProcessPoolExecutor | None = None
@@ -113,8 +114,15 @@ class PageRenderer:
                 initializer=_init_markdown_worker,
                 initargs=(self.store if method == "fork" else None,),
             )
-        if self.pool is not None and len(self.pending) >= self.size:
+        if self.pool is not None and len(self.pending) >= self._chunk_size():
             self._submit()
+
+    def _chunk_size(self) -> int:
+        """Return how many jobs the next chunk takes: fewer towards the end of the load.
+
+        The last chunks are small, so that no worker is left rendering a big one alone.
+        """
+        return max(8, min(self.size, self.left // (self.workers * 4)))
 
     def results(self, meanwhile: Callable[[], None] = lambda: None) -> list[LoadedPage]:
         """Return the loaded page of every job, in the order they were added.
@@ -149,6 +157,7 @@ class PageRenderer:
         assert self.pool is not None
         if self.pending:
             self.futures.append(self.pool.submit(_render_chunk, self.pending, self.settings))
+            self.left -= len(self.pending)
             self.pending = []
 
 

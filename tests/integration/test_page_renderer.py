@@ -62,3 +62,20 @@ def test_a_few_pages_render_in_this_process(
             renderer.add(job)
         assert renderer.pool is None
         assert len(renderer.results()) == workers.MIN_PARALLEL - 1
+
+
+def test_chunks_get_smaller_towards_the_end_of_the_load(
+    settings: PageSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No worker is left rendering a big last chunk alone while the other waits."""
+    monkeypatch.setenv("BLOG_WORKERS", "2")
+    renderer = PageRenderer(settings, 1000)
+    sizes = []
+    while renderer.left > 0:
+        size = min(renderer._chunk_size(), renderer.left)
+        sizes.append(size)
+        renderer.left -= size
+    assert sizes[0] == renderer.size == 62  # 1,000 jobs, 2 workers: 8 chunks each at first
+    assert sizes == sorted(sizes, reverse=True)
+    assert max(sizes[-4:]) == 8  # the last chunks: about 15 ms of work each
+    assert sum(sizes) == 1000
