@@ -31,6 +31,7 @@ from blog.emojify import emoji_plugin
 from blog.errors import Diagnostic
 from blog.fastblock import install_fast_block
 from blog.fastinline import install_fast_text
+from blog.fastrender import install_fast_render
 from blog.headings import (
     Heading,
     assign_heading_ids,
@@ -163,11 +164,26 @@ def _parser(options: MarkdownOptions, *, math: bool = False) -> MarkdownIt:
     md = configured_parser(options, math=math)
     install_fast_text(md)  # last: it stops where the rules enabled now may start
     install_fast_block(md)  # also last: it dispatches the block rules enabled now
+    install_fast_render(md)
+    md.core.ruler.at("normalize", _normalize)
     # Pure functions of the URL (mdurl parse, punycode, percent-encoding), and posts link to
     # the same places again and again.
     md.normalizeLink = lru_cache(maxsize=8192)(md.normalizeLink)  # type: ignore[method-assign]
     md.normalizeLinkText = lru_cache(maxsize=8192)(md.normalizeLinkText)  # type: ignore[method-assign]
     return md
+
+
+def _normalize(state: StateCore) -> None:
+    """Turn CR LF and CR into LF and NUL into U+FFFD, as markdown-it's ``normalize`` rule does.
+
+    Its two regex substitutions cost 0.04 s over 1,000 posts that have neither.
+    """
+    src = state.src
+    if "\r" in src:
+        src = src.replace("\r\n", "\n").replace("\r", "\n")
+    if "\0" in src:
+        src = src.replace("\0", "\ufffd")
+    state.src = src
 
 
 def configured_parser(options: MarkdownOptions, *, math: bool = False) -> MarkdownIt:

@@ -14,6 +14,7 @@ OWNERS = {
         "markdown",
         "fastinline",
         "fastblock",
+        "fastrender",
         "plaininline",
         "headings",
         "highlight",

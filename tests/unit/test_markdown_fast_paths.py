@@ -153,3 +153,20 @@ def test_an_inline_rule_added_later_turns_the_dispatch_off() -> None:
     assert md.render("*a* [b](c) w www.x.org", env) == (
         '<p><em>a</em> <a href="c">b</a> w <a href="http://www.x.org">www.x.org</a></p>\n'
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a\r\nb\r\n\r\n# h\r\n",
+        "a\rb\r\r- item\r  more\r",
+        "mixed\r\n\rend\n\r",
+        "nul\x00here\n\n`code\x00`\n",
+        "\r\x00\r\n\x00",
+        "plain text, nothing to replace\n",
+    ],
+)
+def test_line_endings_and_nul_are_normalised_as_markdown_it_does(text: str) -> None:
+    ours, theirs = ours_and_markdown_its(text, MarkdownOptions())
+    assert ours == theirs
+    assert "\r" not in ours[1] and "\x00" not in ours[1]
