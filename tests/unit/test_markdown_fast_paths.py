@@ -134,7 +134,20 @@ def test_cached_link_normalisation_is_markdown_its(url: str) -> None:
     for _ in range(2):  # computed, then cached
         assert fast.normalizeLink(url) == reference.normalizeLink(url)
         assert fast.normalizeLinkText(url) == reference.normalizeLinkText(url)
-    assert fast.normalizeLink.cache_info().hits >= 1  # type: ignore[attr-defined]
+    assert fast.normalizeLinkText.cache_info().hits >= 1  # type: ignore[attr-defined]
+
+
+def test_link_normalisation_of_random_urls_is_markdown_its() -> None:
+    """Plain URLs skip markdown-it's normalisation: they must be ones it leaves unchanged."""
+    fast, reference = _parser(OPTIONS), configured_parser(OPTIONS)
+    rng = random.Random(5)
+    alphabet = "abcXYZ019-._~/?#=&:+,;!$*'()%@[]\\ é"
+    starts = ["", "http://", "https://", "HTTP://", "mailto:", "//", "/", "../", "ftp://", "a:"]
+    starts += ["Https://Ex.com", "https://ex.com:80", "http://a", "//a.b/", "xn--"]
+    for _ in range(30_000):
+        size = rng.randint(0, 14)
+        url = rng.choice(starts) + "".join(rng.choice(alphabet) for _ in range(size))
+        assert fast.normalizeLink(url) == reference.normalizeLink(url), url
 
 
 def test_our_parsers_dispatch_inline_rules_by_start_character() -> None:
