@@ -16,8 +16,9 @@ with markdown-it's on tricky and random text.
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from typing import Any
+from typing import Any, Literal
 
 from markdown_it.token import Token
 
@@ -36,8 +37,68 @@ _SPACES_AFTER_BREAK = " \t"
 _BESIDE_DELIMITERS = frozenset(" \t\n!\"#$%&'()+,-./:;<=>?@[\\]^`{|}")
 
 
+Nesting = Literal[-1, 0, 1]
+
+_TOKEN_FIELDS = (
+    "type", "tag", "nesting", "attrs", "map", "level", "children", "content", "markup", "info",
+    "meta", "block", "hidden",
+)  # fmt: skip
+"""The fields ``_token`` sets, in markdown-it's order: a Token with any other is made by it."""
+
+
+def _made_like_markdown_it() -> bool:
+    """Whether ``_token`` makes what ``Token(...)`` makes: the same fields, defaults, slots."""
+    fields = dataclasses.fields(Token)
+    if tuple(f.name for f in fields) != _TOKEN_FIELDS or not hasattr(Token, "__slots__"):
+        return False
+    samples = (
+        (
+            Token("link_open", "a", 1, attrs={"href": "y"}),
+            _fast_token("link_open", "a", 1, attrs={"href": "y"}),
+        ),
+        (Token("text", "", 0, content="x", markup="*"), _fast_token("text", "", 0, "x", "*")),
+    )
+    return all(dataclasses.astuple(a) == dataclasses.astuple(b) for a, b in samples)
+
+
+def _fast_token(
+    kind: str, tag: str, nesting: Nesting, content: str = "", markup: str = "", attrs: Any = None
+) -> Token:
+    """Return ``Token(kind, tag, nesting, ...)`` without its ``__post_init__``.
+
+    Every field is set here; ``attrs`` is a dict or None, so markdown-it's conversion of
+    ``attrs`` (lists of pairs to a dict) has nothing to do. A third of this module's time
+    went to ``Token.__init__``.
+    """
+    token: Any = _new(Token)
+    token.type = kind
+    token.tag = tag
+    token.nesting = nesting
+    token.attrs = attrs if attrs is not None else {}
+    token.map = None
+    token.level = 0
+    token.children = None
+    token.content = content
+    token.markup = markup
+    token.info = ""
+    token.meta = {}
+    token.block = False
+    token.hidden = False
+    return token  # type: ignore[no-any-return]
+
+
+def _slow_token(
+    kind: str, tag: str, nesting: Nesting, content: str = "", markup: str = "", attrs: Any = None
+) -> Token:
+    return Token(kind, tag, nesting, attrs=attrs, content=content, markup=markup)
+
+
+_new = object.__new__
+_token = _fast_token if _made_like_markdown_it() else _slow_token
+
+
 def _text(content: str) -> Token:
-    return Token("text", "", 0, content=content)
+    return _token("text", "", 0, content)
 
 
 class PlainInline:
@@ -100,7 +161,7 @@ class PlainInline:
                     pos += 2
                 if text:
                     out.append(_text(text))
-                out.append(Token(kind, "br", 0))
+                out.append(_token(kind, "br", 0))
                 while pos < end and src[pos] in _SPACES_AFTER_BREAK:
                     pos += 1
                 continue
@@ -112,7 +173,7 @@ class PlainInline:
                 if content[0] == " " and content[-1] == " " and content.strip(" "):
                     content = content[1:-1]
                 self._flush(pending, out)
-                out.append(Token("code_inline", "code", 0, content=content, markup="`"))
+                out.append(_token("code_inline", "code", 0, content, "`"))
                 pos = found.end()
                 continue
             if char == "*":
@@ -154,9 +215,9 @@ class PlainInline:
         tag, markup = ("strong", "**") if size == 2 else ("em", "*")
         if size == 2:
             out.append(_text(""))
-        out.append(Token(f"{tag}_open", tag, 1, markup=markup))
+        out.append(_token(f"{tag}_open", tag, 1, "", markup))
         out.append(_text(body))
-        out.append(Token(f"{tag}_close", tag, -1, markup=markup))
+        out.append(_token(f"{tag}_close", tag, -1, "", markup))
         if size == 2:
             out.append(_text(""))
         return after
@@ -175,9 +236,9 @@ class PlainInline:
         if not md.validateLink(href):
             return -1
         self._flush(pending, out)
-        out.append(Token("link_open", "a", 1, attrs={"href": href}))
+        out.append(_token("link_open", "a", 1, attrs={"href": href}))
         out.append(_text(src[pos + 1 : label_end]))
-        out.append(Token("link_close", "a", -1))
+        out.append(_token("link_close", "a", -1))
         return found.end()
 
 
