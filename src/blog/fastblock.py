@@ -13,7 +13,8 @@ deflist at the next lines, lheading, paragraph) are tried on every character.
 that dispatch for the main loop and, through the ruler's ``getRules``, for the terminator
 chains, plus a faster line scan for ``StateBlock``. It refuses, leaving markdown-it as it
 is, unless it knows every enabled block rule; if the rules change later, each call goes
-back to markdown-it's own loop. Tests compare the tokens with markdown-it's.
+back to markdown-it's own loop. It also puts ``fastlist.list_block`` in place of markdown-it's
+list rule (it reads simple lists in one pass). Tests compare the tokens with markdown-it's.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from markdown_it.ruler import Rule, Ruler
 from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from markdown_it.utils import EnvType
+
+from blog.fastlist import list_block as fast_list_block
 
 _TEXT, _CODE, _ANY = "text", "code", "any"
 """Which lines a rule can match: those not indented as code (the rule fails, having changed
@@ -59,6 +62,8 @@ _KNOWN: dict[str, tuple[str, str | None, str]] = {
 }
 # Silent (as a terminator), the deflist rule only checks the line for its ":" or "~" marker.
 _SILENT_STARTS = {"deflist": ":~"}
+# Our faster rules, installed in place of markdown-it's (same tokens, same start characters).
+_FASTER: dict[str, RuleFuncBlockType] = {"list": fast_list_block}
 
 _Rules = tuple[RuleFuncBlockType, ...]
 # For lines not indented as code, then for lines indented as code: the rules by start
@@ -73,11 +78,14 @@ def _origin(fn: Any) -> str:
 
 def _unknown_rules(rules: Iterable[Rule[RuleFuncBlockType]]) -> list[str]:
     """Return the names of the enabled rules that are not the ones we know."""
-    return [
-        rule.name
-        for rule in rules
-        if rule.enabled and (rule.name not in _KNOWN or _origin(rule.fn) != _KNOWN[rule.name][0])
-    ]
+    return [rule.name for rule in rules if rule.enabled and not _is_known(rule)]
+
+
+def _is_known(rule: Rule[RuleFuncBlockType]) -> bool:
+    """Return whether a rule is one we know: markdown-it's (or a plugin's), or our faster one."""
+    if rule.name not in _KNOWN:
+        return False
+    return _origin(rule.fn) == _KNOWN[rule.name][0] or rule.fn is _FASTER.get(rule.name)
 
 
 def _fast_lheading(lheading: RuleFuncBlockType) -> RuleFuncBlockType:
@@ -309,10 +317,15 @@ def install_fast_block(md: MarkdownIt) -> bool:
     """Make ``md``'s block parser dispatch by line when that is safe; return whether it was.
 
     Call it after every plugin is added. It refuses (False, ``md`` untouched) when an enabled
-    block rule is not one we know.
+    block rule is not one we know. It puts our faster rules (``_FASTER``) in place of
+    markdown-it's, in the main loop and in the terminator chains alike.
     """
     if _unknown_rules(md.block.ruler.__rules__):
         return False
+    for rule in md.block.ruler.__rules__:
+        faster = _FASTER.get(rule.name)
+        if faster is not None and _origin(rule.fn) == _KNOWN[rule.name][0]:
+            md.block.ruler.at(rule.name, faster, {"alt": rule.alt})
     ruler = _DispatchingRuler.__new__(_DispatchingRuler)
     ruler.__dict__.update(md.block.ruler.__dict__)
     block = _DispatchingBlock.__new__(_DispatchingBlock)

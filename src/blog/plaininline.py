@@ -16,11 +16,12 @@ with markdown-it's on tricky and random text.
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from typing import Any, Literal
+from typing import Any
 
 from markdown_it.token import Token
+
+from blog.fasttoken import new_token
 
 # A code span of one backtick on one line, not followed by another backtick.
 _CODE_SPAN = re.compile(r"`([^`\n]+)`(?!`)")
@@ -37,68 +38,8 @@ _SPACES_AFTER_BREAK = " \t"
 _BESIDE_DELIMITERS = frozenset(" \t\n!\"#$%&'()+,-./:;<=>?@[\\]^`{|}")
 
 
-Nesting = Literal[-1, 0, 1]
-
-_TOKEN_FIELDS = (
-    "type", "tag", "nesting", "attrs", "map", "level", "children", "content", "markup", "info",
-    "meta", "block", "hidden",
-)  # fmt: skip
-"""The fields ``_token`` sets, in markdown-it's order: a Token with any other is made by it."""
-
-
-def _made_like_markdown_it() -> bool:
-    """Whether ``_token`` makes what ``Token(...)`` makes: the same fields, defaults, slots."""
-    fields = dataclasses.fields(Token)
-    if tuple(f.name for f in fields) != _TOKEN_FIELDS or not hasattr(Token, "__slots__"):
-        return False
-    samples = (
-        (
-            Token("link_open", "a", 1, attrs={"href": "y"}),
-            _fast_token("link_open", "a", 1, attrs={"href": "y"}),
-        ),
-        (Token("text", "", 0, content="x", markup="*"), _fast_token("text", "", 0, "x", "*")),
-    )
-    return all(dataclasses.astuple(a) == dataclasses.astuple(b) for a, b in samples)
-
-
-def _fast_token(
-    kind: str, tag: str, nesting: Nesting, content: str = "", markup: str = "", attrs: Any = None
-) -> Token:
-    """Return ``Token(kind, tag, nesting, ...)`` without its ``__post_init__``.
-
-    Every field is set here; ``attrs`` is a dict or None, so markdown-it's conversion of
-    ``attrs`` (lists of pairs to a dict) has nothing to do. A third of this module's time
-    went to ``Token.__init__``.
-    """
-    token: Any = _new(Token)
-    token.type = kind
-    token.tag = tag
-    token.nesting = nesting
-    token.attrs = attrs if attrs is not None else {}
-    token.map = None
-    token.level = 0
-    token.children = None
-    token.content = content
-    token.markup = markup
-    token.info = ""
-    token.meta = {}
-    token.block = False
-    token.hidden = False
-    return token  # type: ignore[no-any-return]
-
-
-def _slow_token(
-    kind: str, tag: str, nesting: Nesting, content: str = "", markup: str = "", attrs: Any = None
-) -> Token:
-    return Token(kind, tag, nesting, attrs=attrs, content=content, markup=markup)
-
-
-_new = object.__new__
-_token = _fast_token if _made_like_markdown_it() else _slow_token
-
-
 def _text(content: str) -> Token:
-    return _token("text", "", 0, content)
+    return new_token("text", "", 0, content)
 
 
 class PlainInline:
@@ -161,7 +102,7 @@ class PlainInline:
                     pos += 2
                 if text:
                     out.append(_text(text))
-                out.append(_token(kind, "br", 0))
+                out.append(new_token(kind, "br", 0))
                 while pos < end and src[pos] in _SPACES_AFTER_BREAK:
                     pos += 1
                 continue
@@ -173,7 +114,7 @@ class PlainInline:
                 if content[0] == " " and content[-1] == " " and content.strip(" "):
                     content = content[1:-1]
                 self._flush(pending, out)
-                out.append(_token("code_inline", "code", 0, content, "`"))
+                out.append(new_token("code_inline", "code", 0, content, "`"))
                 pos = found.end()
                 continue
             if char == "*":
@@ -215,9 +156,9 @@ class PlainInline:
         tag, markup = ("strong", "**") if size == 2 else ("em", "*")
         if size == 2:
             out.append(_text(""))
-        out.append(_token(f"{tag}_open", tag, 1, "", markup))
+        out.append(new_token(f"{tag}_open", tag, 1, "", markup))
         out.append(_text(body))
-        out.append(_token(f"{tag}_close", tag, -1, "", markup))
+        out.append(new_token(f"{tag}_close", tag, -1, "", markup))
         if size == 2:
             out.append(_text(""))
         return after
@@ -236,9 +177,9 @@ class PlainInline:
         if not md.validateLink(href):
             return -1
         self._flush(pending, out)
-        out.append(_token("link_open", "a", 1, attrs={"href": href}))
+        out.append(new_token("link_open", "a", 1, attrs={"href": href}))
         out.append(_text(src[pos + 1 : label_end]))
-        out.append(_token("link_close", "a", -1))
+        out.append(new_token("link_close", "a", -1))
         return found.end()
 
 

@@ -14,6 +14,8 @@ OWNERS = {
         "markdown",
         "fastinline",
         "fastblock",
+        "fastlist",
+        "fasttoken",
         "fastrender",
         "plaininline",
         "headings",

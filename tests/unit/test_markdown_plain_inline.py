@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from markdown_it.token import Token
 
-from blog import plaininline
+from blog import fasttoken
 from blog.markdown import MarkdownOptions, _parser, _RenderContext, configured_parser
 from blog.plaininline import PlainInline
 from tests.markdown_parsers import ours_and_markdown_its
@@ -110,10 +110,12 @@ def test_a_changed_ruler_turns_the_one_pass_path_off() -> None:
 
 
 def test_tokens_are_made_without_markdown_its_post_init_and_are_the_same() -> None:
-    """With the installed markdown-it, tokens are made field by field (the tests above compare
-    every field with markdown-it's own); the check that allows it compares two tokens."""
-    assert plaininline._token is plaininline._fast_token
-    assert plaininline._made_like_markdown_it()
-    made = plaininline._fast_token("code_inline", "code", 0, "x", "`")
+    """With the installed markdown-it, tokens are made slot by slot (the tests above compare
+    every field with markdown-it's own); the check that allows it compares sample tokens."""
+    assert fasttoken.new_token is fasttoken.fast_token
+    assert fasttoken.is_fast_token_exact()
+    made = fasttoken.fast_token("code_inline", "code", 0, "x", "`")
     assert made == Token("code_inline", "code", 0, content="x", markup="`")
-    assert made.attrs is not plaininline._fast_token("text", "", 0).attrs  # a dict each
+    assert made.attrs is not fasttoken.fast_token("text", "", 0).attrs  # a dict each
+    block = fasttoken.fast_token("inline", "", 0, "x", level=3, lines=[1, 2], block=True)
+    assert block == Token("inline", "", 0, content="x", level=3, map=[1, 2], block=True)
