@@ -59,12 +59,17 @@ def replace_files(out_dir: Path, files: Mapping[str, Data]) -> None:
 
 
 def recover(out_dir: Path) -> None:
-    """Finish a patch that was killed: roll it forward when committed, else back."""
+    """Finish a patch that was killed: roll it forward when committed, else back.
+
+    A patch killed while writing its intent (``.blog-journal-intent.tmp``) had written no
+    new file yet: only that file goes.
+    """
     for name, finish in ((JOURNAL, _roll_forward), (INTENT, _roll_back)):
         names = _read_json(out_dir / name)
         if names is not None:
             finish(out_dir, names)
         (out_dir / name).unlink(missing_ok=True)
+    _temporary(out_dir / INTENT).unlink(missing_ok=True)
 
 
 def _roll_forward(out_dir: Path, names: Sequence[str]) -> None:
@@ -82,8 +87,13 @@ def _roll_back(out_dir: Path, names: Sequence[str]) -> None:
     (out_dir / INTENT).unlink(missing_ok=True)
 
 
+def _temporary(path: Path) -> Path:
+    """Return where ``_write_json`` writes ``path`` before renaming it into place."""
+    return path.with_name(f"{path.name}.tmp")
+
+
 def _write_json(path: Path, names: list[str]) -> None:
-    temp = path.with_name(f"{path.name}.tmp")
+    temp = _temporary(path)
     temp.write_text(json.dumps(names), encoding="utf-8")
     temp.replace(path)
 

@@ -74,6 +74,15 @@ def test_a_patch_killed_before_its_commit_is_undone(live: Path) -> None:
     assert leftovers(live) == []
 
 
+@pytest.mark.parametrize("text", ["", '["posts/a.ht'])
+def test_a_patch_killed_while_writing_its_intent_leaves_nothing(live: Path, text: str) -> None:
+    """Killed before the intent was renamed into place: no new file was written yet."""
+    (live / f"{journal.INTENT}.tmp").write_text(text)
+    journal.recover(live)
+    assert (live / "posts/a.html").read_bytes() == b"old a"
+    assert leftovers(live) == []
+
+
 def test_a_journal_naming_paths_outside_the_folder_is_not_followed(live: Path) -> None:
     outside = live.parent / "outside.html"
     outside.write_bytes(b"mine")
