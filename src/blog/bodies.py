@@ -126,7 +126,12 @@ class BodyStore:
 
 
 def has_files(folder: Path, least: int) -> bool:
-    """Whether ``folder`` and its subfolders hold at least ``least`` files (it stops there)."""
+    """Whether ``folder`` and its subfolders hold at least ``least`` files (it stops there).
+
+    Any folder, even a missing one, holds at least 0 files.
+    """
+    if least <= 0:
+        return True
     left = least
     folders = [folder]
     while folders:

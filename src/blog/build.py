@@ -153,7 +153,7 @@ def _has_light_pages(config: Config, options: BuildOptions) -> bool:
     least = options.light_pages_from
     if least is None or options.cache is not None:
         return False
-    return least == 0 or has_files(config.content_dir, least)
+    return has_files(config.content_dir, least)
 
 
 def _load(

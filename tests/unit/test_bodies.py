@@ -163,3 +163,4 @@ def test_has_files_counts_the_files_of_every_subfolder(tmp_path: Path) -> None:
     assert not has_files(tmp_path, 5)  # folders are not files
     assert has_files(tmp_path, 1)
     assert not has_files(tmp_path / "missing", 1)
+    assert has_files(tmp_path / "missing", 0)  # light_pages_from=0: always
