@@ -10,9 +10,10 @@ import gc
 import io
 import pickle
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import fields
+from operator import attrgetter
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
@@ -26,8 +27,11 @@ def make(kind: type, values: tuple[Any, ...]) -> Any:
 
     The slots are filled through their descriptors: no ``__init__``, no frozen-check per field.
     """
+    setters = _SETTERS[kind]
+    if len(values) != len(setters):
+        raise pickle.UnpicklingError(f"{kind.__name__}: {len(values)} values for {len(setters)}")
     obj: Any = object.__new__(kind)
-    for setter, value in zip(_SETTERS[kind], values, strict=True):
+    for setter, value in zip(setters, values):  # noqa: B905 (lengths checked above, faster)
         setter(obj, value)
     return obj
 
@@ -48,7 +52,7 @@ def _path(text: str, kind: Any) -> PurePosixPath | Path:
 _FROM_PARTS = sys.version_info[:2] == (3, 11) and hasattr(PurePosixPath, "_from_parsed_parts")
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
+_GETTERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
 _SETTERS: dict[type, tuple[Any, ...]] = {}
 
 
@@ -56,8 +60,13 @@ def register(*kinds: type) -> None:
     """Pickle these frozen slotted dataclasses in the fast form."""
     for kind in kinds:
         names = tuple(f.name for f in fields(kind))
-        _FIELDS[kind] = names
+        # attrgetter makes the tuple of values in C (it returns a bare value for one name)
+        _GETTERS[kind] = attrgetter(*names) if len(names) > 1 else _one(attrgetter(*names))
         _SETTERS[kind] = tuple(getattr(kind, name).__set__ for name in names)
+
+
+def _one(getter: Callable[[Any], Any]) -> Callable[[Any], tuple[Any, ...]]:
+    return lambda obj: (getter(obj),)
 
 
 register(Page, Link, TocEntry, TermRef, Diagnostic, LoadedPage)
@@ -69,8 +78,9 @@ class FastPickler(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
         """Return the fast form of a registered dataclass or a path; else the default."""
         kind = type(obj)
-        if kind in _FIELDS:
-            return make, (kind, tuple(getattr(obj, name) for name in _FIELDS[kind]))
+        values = _GETTERS.get(kind)
+        if values is not None:
+            return make, (kind, values(obj))
         if kind is PurePosixPath or isinstance(obj, Path):
             return _path, (str(obj), kind)
         return NotImplemented

@@ -6,6 +6,7 @@ import ctypes
 import gc
 import multiprocessing
 import os
+import pickle
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from blog.bodies import BodySpan, BodyStore
 from blog.errors import Diagnostic, Diagnostics
-from blog.fastpickle import collector_paused
+from blog.fastpickle import collector_paused, dumps
 from blog.pages import LoadedPage, PageSettings, load_page
 from blog.templates import Environment, TemplateFailure, render_template
 from blog.threadwrite import ThreadWriter, thread_writer
@@ -55,10 +56,15 @@ _WORKER_STORE: list[BodyStore] = []
 """A Markdown worker's place to put bodies aside (inherited across the fork, never pickled)."""
 
 
-def _render_chunk(jobs: Sequence[Job], settings: PageSettings) -> list[Rendered]:
+def _render_chunk(jobs: Sequence[Job], settings: PageSettings) -> bytes:
+    """Return the chunk's ``Rendered`` pages, pickled in ``fastpickle``'s form.
+
+    Pickled here rather than by the pool, whose default pickling of slotted dataclasses
+    calls Python per object both ways: 0.12 s against 0.08 s per 1,000 posts.
+    """
     loaded = [_render(job, settings) for job in jobs]
     if not _WORKER_STORE:
-        return [(page, None) for page in loaded]
+        return dumps([(page, None) for page in loaded])
     store, done = _WORKER_STORE[0], list[Rendered]()
     for one in loaded:
         if one.page is None:
@@ -66,7 +72,7 @@ def _render_chunk(jobs: Sequence[Job], settings: PageSettings) -> list[Rendered]
         else:
             page, span = store.write_body(one.page)
             done.append((replace(one, page=page), span))
-    return done
+    return dumps(done)
 
 
 class PageRenderer:
@@ -91,7 +97,7 @@ class PageRenderer:
         self.size = max(8, min(MAX_CHUNK, expected // (self.workers * 8)))
         self.left = expected
         self.pending: list[Job] = []
-        self.futures: list[Future[list[Rendered]]] = []
+        self.futures: list[Future[bytes]] = []
         self.pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> PageRenderer:
@@ -140,7 +146,11 @@ class PageRenderer:
         # collector, left on, walked all of them again at each full collection (2.7 s of
         # this process's time at 10,000 posts, taken from the workers' cores).
         with collector_paused():
-            return [self._adopted(*item) for future in self.futures for item in future.result()]
+            return [
+                self._adopted(*item)
+                for future in self.futures
+                for item in pickle.loads(future.result())
+            ]
 
     def _light(self, loaded: LoadedPage) -> LoadedPage:
         if self.store is None or loaded.page is None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pickle
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import pytest
 
-from blog.fastpickle import dumps
-from blog.model import Page, TermRef
+from blog.fastpickle import dumps, make, register
+from blog.model import Link, Page, TermRef
 
 PATHS = [
     PurePosixPath("posts/a.md"),
@@ -43,3 +44,18 @@ def test_a_page_comes_back_equal() -> None:
         html="<p>x</p>",
     )
     assert pickle.loads(dumps(page)) == page
+
+
+def test_values_that_do_not_match_the_fields_are_refused() -> None:
+    with pytest.raises(pickle.UnpicklingError):
+        make(Link, ("https://example.org/",))
+
+
+def test_a_dataclass_of_one_field_comes_back_equal() -> None:
+    register(_OneField)
+    assert pickle.loads(dumps([_OneField(value="x")])) == [_OneField(value="x")]
+
+
+@dataclass(frozen=True, slots=True)
+class _OneField:
+    value: str
