@@ -55,6 +55,9 @@ _RULE_STARTS: dict[str, str] = {
     "math_bracket": "\\",  # \( … \)
     "math_bracket_display": "\\",  # \[ … \]
 }
+PLAIN_TOKENS = "blog.plain_inline"
+"""The ``env`` key of the token lists the one-pass tokenizer filled: {id(list): list}."""
+
 # The www rule needs "www." at its start position.
 _WWW_RULE = "gfm_autolink_www"
 _WWW_STOP = r"w(?=ww\.)"
@@ -172,6 +175,8 @@ class _DispatchingInline(ParserInline):
         ):
             found = self.plain.tokens(src, md)
             if found is not None:
+                if not tokens:  # noted for ``fastcore``'s text_join, which pops the note
+                    env.setdefault(PLAIN_TOKENS, {})[id(tokens)] = tokens
                 tokens.extend(found)
                 return tokens
         return super().parse(src, md, env, tokens)
@@ -215,4 +220,4 @@ class _DispatchingInline(ParserInline):
             state.pushPending()
 
 
-__all__ = ["install_fast_text", "text_stop_pattern"]
+__all__ = ["PLAIN_TOKENS", "install_fast_text", "text_stop_pattern"]

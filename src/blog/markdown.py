@@ -30,6 +30,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 from blog.emojify import emoji_plugin
 from blog.errors import Diagnostic
 from blog.fastblock import install_fast_block
+from blog.fastcore import install_fast_core
 from blog.fastinline import install_fast_text
 from blog.fastrender import install_fast_render
 from blog.headings import (
@@ -165,6 +166,7 @@ def _parser(options: MarkdownOptions, *, math: bool = False) -> MarkdownIt:
     install_fast_text(md)  # last: it stops where the rules enabled now may start
     install_fast_block(md)  # also last: it dispatches the block rules enabled now
     install_fast_render(md)
+    install_fast_core(md)
     md.core.ruler.at("normalize", _normalize)
     md.normalizeLink = _plain_urls_as_they_are(md.normalizeLink)  # type: ignore[method-assign, assignment]
     md.normalizeLinkText = lru_cache(maxsize=8192)(md.normalizeLinkText)  # type: ignore[method-assign]
@@ -238,10 +240,11 @@ def _add_link_context(state: StateCore) -> None:
     """Give links whose text is only "here" or "read more" a visually hidden destination.
 
     Screen readers then announce "here (aws.amazon.com)" (WCAG technique C7); the author's
-    visible text is unchanged.
+    visible text is unchanged. Only a ``[label]`` link can have such text (an autolink's is
+    its address, with a ``:``, ``@`` or ``www.``), so inline text without ``[`` is skipped.
     """
     for block in state.tokens:
-        if block.type != "inline" or not block.children:
+        if block.type != "inline" or not block.children or "[" not in block.content:
             continue
         children: list[Token] = []
         opened: Token | None = None

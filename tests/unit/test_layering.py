@@ -13,6 +13,7 @@ OWNERS = {
     "markdown_it": {
         "markdown",
         "fastinline",
+        "fastcore",
         "fastblock",
         "fastlist",
         "fasttoken",
