@@ -30,6 +30,8 @@ from pygments.filter import apply_filters  # type: ignore[import-untyped, unused
 from pygments.lexer import Lexer, RegexLexer  # type: ignore[import-untyped, unused-ignore]
 from pygments.token import Error, Whitespace, _TokenType  # type: ignore[import-untyped, unused-ignore]
 
+from blog.charsets import charsets_shared
+
 Rule = tuple[Callable[[str, int], "re.Match[str] | None"], Any, Any]
 """A processed Pygments rule: (the regex's bound ``match``, action, new state)."""
 
@@ -141,7 +143,8 @@ class _Tables(dict[str, tuple[_Chunk, ...]]):
         self.tokendefs = tokendefs
 
     def __missing__(self, name: str) -> tuple[_Chunk, ...]:
-        chunks = self[name] = _chunks(self.tokendefs[name])
+        with charsets_shared():
+            chunks = self[name] = _chunks(self.tokendefs[name])
         return chunks
 
 

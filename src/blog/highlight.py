@@ -21,6 +21,7 @@ from pygments.lexers import get_all_lexers, get_lexer_by_name  # type: ignore[im
 from pygments.token import STANDARD_TYPES, Token, _TokenType  # type: ignore[import-untyped, unused-ignore]
 from pygments.util import ClassNotFound  # type: ignore[import-untyped, unused-ignore]
 
+from blog.charsets import charsets_shared
 from blog.fastlex import lex
 
 PLAIN_LANGUAGES = frozenset({"text", "plaintext", "txt", "none", "plain", "mermaid"})
@@ -50,9 +51,14 @@ def find_lexer(name: str) -> Lexer | None:
 
 @lru_cache(maxsize=256)
 def _lexer(alias: str) -> Lexer | None:
-    """Return the shared lexer for a lower-case alias, or None when Pygments has none."""
+    """Return the shared lexer for a lower-case alias, or None when Pygments has none.
+
+    A lexer class compiles its rules when first made: with the big character classes they
+    repeat optimised once (``charsets``).
+    """
     try:
-        return get_lexer_by_name(alias, stripnl=False, ensurenl=True)
+        with charsets_shared():
+            return get_lexer_by_name(alias, stripnl=False, ensurenl=True)
     except ClassNotFound:
         return None
 
