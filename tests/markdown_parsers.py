@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,3 +40,18 @@ def ours_and_markdown_its(
     ours = parse(_parser(options, math=math), text, options)
     reference = parse(configured_parser(options, math=math), text, options)
     return ours[:2], reference[:2]
+
+
+def assert_same_on_random_documents(
+    make_document: Callable[[random.Random], str],
+    options: MarkdownOptions,
+    *,
+    seed: int,
+    count: int,
+) -> None:
+    """Assert our parser and markdown-it's agree on ``count`` documents made from ``seed``."""
+    rng = random.Random(seed)
+    for _ in range(count):
+        text = make_document(rng)
+        ours, reference = ours_and_markdown_its(text, options)
+        assert ours == reference, text

@@ -14,7 +14,8 @@ that dispatch for the main loop and, through the ruler's ``getRules``, for the t
 chains, plus a faster line scan for ``StateBlock``. It refuses, leaving markdown-it as it
 is, unless it knows every enabled block rule; if the rules change later, each call goes
 back to markdown-it's own loop. It also puts ``fastlist.list_block`` in place of markdown-it's
-list rule (it reads simple lists in one pass). Tests compare the tokens with markdown-it's.
+list rule (it reads simple lists in one pass), and ``fastleaf``'s heading and paragraph rules in
+place of theirs. Tests compare the tokens with markdown-it's.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from markdown_it.utils import EnvType
 
+from blog.fastleaf import heading as fast_heading
+from blog.fastleaf import paragraph as fast_paragraph
 from blog.fastlist import list_block as fast_list_block
 
 _TEXT, _CODE, _ANY = "text", "code", "any"
@@ -63,7 +66,11 @@ _KNOWN: dict[str, tuple[str, str | None, str]] = {
 # Silent (as a terminator), the deflist rule only checks the line for its ":" or "~" marker.
 _SILENT_STARTS = {"deflist": ":~"}
 # Our faster rules, installed in place of markdown-it's (same tokens, same start characters).
-_FASTER: dict[str, RuleFuncBlockType] = {"list": fast_list_block}
+_FASTER: dict[str, RuleFuncBlockType] = {
+    "list": fast_list_block,
+    "heading": fast_heading,
+    "paragraph": fast_paragraph,
+}
 
 _Rules = tuple[RuleFuncBlockType, ...]
 # For lines not indented as code, then for lines indented as code: the rules by start

@@ -14,6 +14,7 @@ OWNERS = {
         "markdown",
         "fastinline",
         "fastcore",
+        "fastleaf",
         "fastblock",
         "fastlist",
         "fasttoken",

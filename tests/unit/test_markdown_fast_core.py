@@ -16,7 +16,7 @@ from blog.fastcore import install_fast_core
 from blog.fastinline import PLAIN_TOKENS, install_fast_text
 from blog.fastrender import install_fast_render
 from blog.markdown import _GENERIC_LINK_TEXT, MarkdownOptions, _parser, configured_parser, render
-from tests.markdown_parsers import ours_and_markdown_its, parse
+from tests.markdown_parsers import assert_same_on_random_documents, ours_and_markdown_its, parse
 
 OPTIONS = MarkdownOptions()
 
@@ -53,11 +53,7 @@ def test_tricky_documents_give_markdown_its_tokens(text: str) -> None:
 
 
 def test_random_documents_give_markdown_its_tokens() -> None:
-    rng = random.Random(11)
-    for _ in range(2000):
-        text = _random_document(rng)
-        fast, reference = ours_and_markdown_its(text, OPTIONS)
-        assert fast == reference, text
+    assert_same_on_random_documents(_random_document, OPTIONS, seed=11, count=2000)
 
 
 def test_the_note_of_plain_token_lists_does_not_stay_in_env() -> None:
