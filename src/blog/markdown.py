@@ -377,18 +377,24 @@ def render_plain_text(body: str) -> str:
     Paragraph ends and ``<br>`` become line breaks, other tags go, and so does the content of
     ``<script>`` and ``<style>`` elements.
     """
-    text = _SCRIPT_OR_STYLE.sub("", _HIDDEN_CONTEXT.sub("", body))
+    text = _HIDDEN_CONTEXT.sub("", body) if _VISUALLY_HIDDEN in body else body
+    text = _SCRIPT_OR_STYLE.sub("", text)
     text = text.replace("\n", " ").replace("</p>", "\n").replace("<br>", "\n")
     text = html.unescape(_TAG.sub("", text))
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
+_MAY_LINK = re.compile(r"[\[:@]|www\.")
+"""What inline text needs to hold a link: ``[`` (links, images, references), or an
+autolink's ``:`` (a scheme), ``@`` (an email) or ``www.``."""
+
+
 def _collect_links(tokens: Sequence[Token], line_offset: int) -> tuple[Link, ...]:
     """Return every link and image target with the file line it is on."""
     links: list[Link] = []
     for token in tokens:
-        if token.type == "inline" and token.children:
+        if token.type == "inline" and token.children and _MAY_LINK.search(token.content):
             first = (token.map[0] if token.map else 0) + 1 + line_offset
             _collect_inline_links(token.children, first, links)
     return tuple(links)

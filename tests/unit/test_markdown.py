@@ -320,6 +320,26 @@ def test_links_and_images_with_their_file_lines() -> None:
     assert "javascript" not in "".join(re.findall(r'(?:href|src)="[^"]*"', rendered.html))
 
 
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("see [a](a.md) now", "a.md"),
+        ("see ![i](i.png) now", "i.png"),
+        ("see [r][ref] now\n\n[ref]: r.md", "r.md"),
+        ("see [ref] now\n\n[ref]: r.md", "r.md"),
+        ("see <https://auto.org/x> now", "https://auto.org/x"),
+        ("see <me@mail.org> now", "mailto:me@mail.org"),
+        ("see www.example.org now", "http://www.example.org"),
+        ("see https://example.org/p now", "https://example.org/p"),
+        ("see me@mail.org now", "mailto:me@mail.org"),
+        ("# Heading with [a link](h.md)", "h.md"),
+        ("- item with www.example.org", "http://www.example.org"),
+    ],
+)
+def test_every_kind_of_link_is_collected(text: str, target: str) -> None:
+    assert [link.target for link in render(text, options=DEFAULT, path=PAGE).links] == [target]
+
+
 def test_rendered_is_picklable_and_holds_no_markdown_it_objects() -> None:
     rendered = render("# T\n\n```pyhton\nx\n```\n[a](b.md)\n", options=DEFAULT, path=PAGE)
     again = pickle.loads(pickle.dumps(rendered))
