@@ -82,9 +82,22 @@ def make_environment(config: Config, compiled_dir: Path | None = None) -> Enviro
     def setting(page: Any, key: str, default: Any = None) -> Any:
         return _setting(site_params, page, key, default)
 
+    def flag(page: Any, key: str, default: Any = False) -> bool:
+        # _truthy(setting(page, key, default)), in one call: templates ask it on every page.
+        name = key.lower()
+        params: Mapping[str, Any] | None = getattr(page, "params", None)
+        value = params.get(name) if params else None
+        if value is None:
+            value = site_params.get(name)
+            if value is None:
+                value = default
+        if isinstance(value, str):
+            return value.strip().lower() not in _FALSE_WORDS
+        return bool(value)
+
     env.globals.update(
         setting=setting,
-        flag=lambda page, key, default=False: _truthy(setting(page, key, default)),
+        flag=flag,
         cover_of=lambda page: _cover(config, page),
         author_of=lambda page: _author_of(config, page),
         once_per_page=memo.once_per_page,
@@ -128,7 +141,10 @@ def _ci(value: Any) -> dict[str, Any]:
 
 def _cover(config: Config, page: Any) -> dict[str, Any] | None:
     """Return a page's cover (``src`` site-relative or absolute) or None without an image."""
-    own = _ci(getattr(page, "params", {}).get("cover"))
+    cover = getattr(page, "params", {}).get("cover")
+    if cover is None:  # most pages: no cover (what follows would find no image)
+        return None
+    own = _ci(cover)
     image = str(own.get("image") or "").strip()
     if not image:
         return None

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import MethodType, SimpleNamespace
 from typing import Any
 
 import jinja2
+import jinja2.runtime
 import pytest
 from markupsafe import Markup
 
 from blog.build import BuildOptions, build
 from blog.cache import BuildCache
-from blog.jinjafast import FastEnvironment, PageMemo
+from blog.jinjafast import FastContext, FastEnvironment, PageMemo
+from blog.templates import _setting, _truthy, make_environment
 from tests.conftest import snapshot
 
 CONFIG = """\
@@ -152,24 +156,50 @@ class Stop:
         return str(context["who"])
 
 
-def _stops() -> Any:
+def _stops(*args: Any) -> Any:
     raise StopIteration
 
 
-IMPORTED = "{% macro m(x, y=2) %}[{{ x }}|{{ y }}|{{ who }}]{% endmacro %}"
+class Methods:
+    @jinja2.pass_context
+    def ctx(self, context: Any) -> str:
+        return f"method:{context['who']}"
+
+    def plain(self, a: object = "<m>") -> object:
+        return a
+
+
+IMPORTED = """\
+{% macro m(x, y=2) %}[{{ x }}|{{ y }}|{{ who }}]{% endmacro %}
+{% macro empty() %}<empty>{% endmacro %}
+{% macro three(a, b, c="<c>") %}[{{ a }}{{ b }}{{ c }}]{% endmacro %}
+{% macro wraps(x) %}<w>{{ caller(x) }}</w>{% endmacro %}
+{% macro named(x, caller="<dc>") %}<n>{{ x }}{{ caller }}</n>{% endmacro %}
+{% macro rest(a) %}[{{ a }}{{ varargs }}{{ kwargs }}]{% endmacro %}
+{% macro stopping(x) %}{{ stops() }}{{ x }}{% endmacro %}
+"""
 TEMPLATE = """\
-{% from "lib.html" import m %}
+{% from "lib.html" import m, empty, three, wraps, named, rest, stopping %}
+{% import "lib.html" as lib %}
 {{ text }} {{ "<const>" }} {{ safe }} {{ n }} {{ none }} {{ html }} {{ x }} {{ words }}
 {{ ctx_fn() }} {{ env_fn() }} {{ eval_fn() }} {{ callable_class() }} {{ stops() }}
-{{ plain(1, b=2) }} {{ "a-b".split("-") }} {{ m(1) }} {{ m(x=1, y="<") }}
-{% for i in [1, 2] %}{% set who = "loop" %}{{ ctx_fn() }}{{ m(i) }}{{ plain(i) }}{% endfor %}
+{{ plain(1, b=2) }} {{ "a-b".split("-") }} {{ m(1) }} {{ m(x=1, y="<") }} {{ m(1, "<") }}
+{{ empty() }} {{ three("<") }} {{ three(1, 2) }} {{ three(1, 2, 3) }} {{ three(1, c=4) }}
+{% call(v) wraps("<x>") %}({{ v }}){% endcall %} {{ named("<c>") }} {{ named(1, "<k>") }}
+{{ rest(1) }} {{ rest(1, 2, "<3>", k="<v>") }} {{ stopping("<s>") }} {{ lib.three(1, 2) }}
+{{ three(1, 2) ~ "<&>" }} {{ three(1, "<") | e }}
+{{ obj.ctx() }} {{ obj.plain() }} {{ obj.plain("<x>") }} {{ stops_method() }}
+{% for i in [1, 2] %}{% set who = "loop" %}{{ ctx_fn() }}{{ m(i) }}{{ plain(i) }}
+{{ obj.ctx() }}{{ three(i, i) }}{% endfor %}
+{% block b %}{% set who = "block" %}{{ ctx_fn() }}{{ obj.ctx() }}{{ three(who, 2) }}{% endblock %}
 {% include "inc.html" %}
 """
 
 
-@pytest.mark.parametrize("autoescape", [True, False])
-def test_the_fast_environment_renders_what_jinja_renders(autoescape: bool) -> None:
-    templates = {"t.html": TEMPLATE, "lib.html": IMPORTED, "inc.html": "{{ who }}{{ m }}"}
+def _render_both(
+    templates: dict[str, str], autoescape: bool, name: str = "t.html", **extra: Any
+) -> list[str]:
+    """Render ``name`` with Jinja's environment and with ours (template globals ``extra``)."""
     made = []
     for kind in (jinja2.Environment, FastEnvironment):
         env = kind(
@@ -182,10 +212,12 @@ def test_the_fast_environment_renders_what_jinja_renders(autoescape: bool) -> No
             eval_fn=jinja2.pass_eval_context(lambda e: f"eval:{e.autoescape}"),
             callable_class=Stop(),
             stops=_stops,
+            stops_method=MethodType(_stops, object()),
             plain=lambda a, b=0: f"<{a + b}>",
+            obj=Methods(),
         )
         made.append(
-            env.get_template("t.html").render(
+            env.get_template(name, globals=extra or None).render(
                 text="<a href='x'>&\"",
                 safe=Markup("<s>"),
                 n=3,
@@ -195,8 +227,61 @@ def test_the_fast_environment_renders_what_jinja_renders(autoescape: bool) -> No
                 words=["<", Markup("<")],
             )
         )
+    return made
+
+
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_the_fast_environment_renders_what_jinja_renders(autoescape: bool) -> None:
+    templates = {"t.html": TEMPLATE, "lib.html": IMPORTED, "inc.html": "{{ who }}{{ m }}"}
+    made = _render_both(templates, autoescape)
     assert made[0] == made[1]
     assert ("&lt;a href=&#39;x&#39;&gt;&amp;&#34;" in made[1]) is autoescape
+    shown = made[1].replace("&lt;", "<").replace("&gt;", ">")
+    for made_by_a_macro in ("[12<c>]", "[123]", "<empty>", "<n>1<k></n>", "[block2<c>]"):
+        assert made_by_a_macro in shown
+    assert "method:loop" in shown and "method:block" in shown and "<w>(<x>)</w>" in shown
+
+
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_an_import_by_a_template_with_globals_of_its_own_sees_them(autoescape: bool) -> None:
+    templates = {
+        "t.html": '{% from "lib.html" import m %}{{ m(1) }}{{ m(2, "<") }}',
+        "lib.html": "{% macro m(x, y=2) %}[{{ x }}|{{ y }}|{{ own }}]{% endmacro %}",
+    }
+    made = _render_both(templates, autoescape, own="<own>")
+    assert made[0] == made[1]
+    assert "[1|2|" in made[1] and "own" in made[1]
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        ("m(1, 2, 3)", "takes not more than 2 argument(s)"),
+        ("m(1, z=2)", "takes no keyword argument 'z'"),
+        ("m(1, caller=2)", "two values for the special caller argument"),
+    ],
+)
+def test_a_macro_called_wrongly_fails_as_in_jinja(call: str, error: str) -> None:
+    templates = {"t.html": "{% macro m(x, y=2) %}{{ x }}{% endmacro %}{{ " + call + " }}"}
+    for kind in (jinja2.Environment, FastEnvironment):
+        with pytest.raises(TypeError, match=re.escape(error)):
+            kind(loader=jinja2.DictLoader(templates)).get_template("t.html").render()
+
+
+def test_the_fast_context_holds_what_jinjas_holds() -> None:
+    env = FastEnvironment(autoescape=True)
+
+    def block(context: Any) -> Iterator[str]:
+        yield ""
+
+    for blocks, globals in (({}, None), ({"b": block}, {"g": 1, "h": 2})):
+        ours = FastContext(env, {"a": 1}, "t.html", blocks, globals)
+        theirs = jinja2.runtime.Context(env, {"a": 1}, "t.html", blocks, globals)
+        for name, value in vars(theirs).items():  # a new attribute in Jinja fails here
+            if name == "eval_ctx":
+                assert vars(ours.eval_ctx) == vars(value)
+            else:
+                assert getattr(ours, name) == value, name
 
 
 def test_once_per_page_makes_a_macro_once_per_page_and_macro_until_another_site() -> None:
@@ -226,21 +311,101 @@ def test_once_per_page_makes_a_macro_once_per_page_and_macro_until_another_site(
     assert calls == [one, two, one]
 
 
-def test_the_memo_holds_at_most_its_limit_then_starts_over() -> None:
+def test_the_memo_holds_its_limit_per_macro_keeps_what_it_holds_and_makes_the_rest() -> None:
     memo, calls = PageMemo(), []
 
-    def entry(page: object) -> str:
-        calls.append(page)
-        return "entry"
+    def made_by(name: str) -> Callable[[object], str]:
+        def macro(page: object) -> str:
+            calls.append((name, page))
+            return f"{name} {id(page)}"
 
+        return macro
+
+    entry, line, third = made_by("entry"), made_by("line"), made_by("third")
     pages = [object() for _ in range(PageMemo.LIMIT + 1)]
     memo.start("site")
     for page in pages:
-        memo.once_per_page(entry, page)
-        memo.plainify(f"<p>{id(page)}</p>")
-    assert len(memo._done) <= PageMemo.LIMIT and len(memo._plain) <= PageMemo.LIMIT
-    memo.once_per_page(entry, pages[0])  # dropped when the memo started over
-    assert calls == [*pages, pages[0]]
+        assert memo.once_per_page(entry, page) == f"entry {id(page)}"
+        assert memo.plainify(f"<p>{id(page)}</p>") == str(id(page))
+    assert len(memo._done) == PageMemo.LIMIT and len(memo._plain) == PageMemo.LIMIT
+    # Full for this macro: the first pages stay, the last one is made anew (and right).
+    assert memo.once_per_page(entry, pages[0]) == f"entry {id(pages[0])}"
+    assert memo.once_per_page(entry, pages[-1]) == f"entry {id(pages[-1])}"
+    assert memo.plainify(f"<p>{id(pages[-1])}</p>") == str(id(pages[-1]))
+    assert calls == [("entry", p) for p in pages] + [("entry", pages[-1])]
+    # Another macro has a limit of its own: one macro's entries crowd out no other's.
+    calls.clear()
+    for page in pages:
+        memo.once_per_page(line, page)
+        memo.once_per_page(line, page)
+    assert calls == [("line", p) for p in pages] + [("line", pages[-1])]
+    # Both full: 2 * LIMIT entries in all, a third macro is made each time.
+    calls.clear()
+    assert memo.once_per_page(third, pages[0]) == memo.once_per_page(third, pages[0])
+    assert calls == [("third", pages[0])] * 2 and len(memo._done) == 2 * PageMemo.LIMIT
+    memo.start("next build's site")
+    assert not memo._done and not memo._held and not memo._plain
+
+
+TAGGED = [
+    "",
+    "   ",
+    "plain text",
+    "<p>A &amp; <b>B</b></p>\n\n<p>C\tD</p>",
+    "a < b > c",
+    "<b>x</b> 1 < 2",
+    "unclosed <b and more",
+    "a>b<c",
+    "<<b>>",
+    "<a href='>'>t</a>",
+    "x <!-- <b> --> y",
+    "<!<!--x-->-- z",
+    "<!-- unclosed <b>",
+    "a\u00a0 b\u2003c\u3000d\x1ce\x85f",
+    "&lt;b&gt; &#60;i&#62; &nbsp;&amp;amp;",
+    '<h2 id="x">T</h2>\n<pre><code>if a &lt; b:\n    pass</code></pre>',
+]
+
+
+@pytest.mark.parametrize("html", TAGGED)
+def test_plainify_is_markupsafes_striptags(html: str) -> None:
+    assert PageMemo().plainify(html) == Markup(html).striptags()
+    assert PageMemo().plainify(Markup(html)) == Markup(html).striptags()
+
+
+FLAGS: list[object] = [
+    None,
+    True,
+    False,
+    0,
+    1,
+    "",
+    " ",
+    "false",
+    " No ",
+    "OFF",
+    "0",
+    "yes",
+    [],
+    [0],
+]
+
+
+def test_flag_reads_a_page_switch_as_setting_and_truthy_do() -> None:
+    for site_value in FLAGS:
+        params = {} if site_value is None else {"showtoc": site_value}
+        config = SimpleNamespace(
+            params=params, base_path="/", base_url="https://e.org/", templates_dir=Path("/-")
+        )
+        env = make_environment(config)  # type: ignore[arg-type]
+        flag = env.globals["flag"]
+        for page_value in FLAGS:
+            page = SimpleNamespace(params={} if page_value is None else {"showtoc": page_value})
+            for default in (False, True, "no"):
+                for who in (page, None, SimpleNamespace(), SimpleNamespace(params=None)):
+                    want = _truthy(_setting(params, who, "ShowToc", default))
+                    assert flag(who, "ShowToc", default) is want
+            assert flag(page, "showTOC") is _truthy(_setting(params, page, "showtoc", False))
 
 
 def test_plainify_strips_tags_of_text_and_of_anything_else() -> None:
