@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import linecache
 import re
+import string
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from typing import Any, NamedTuple
@@ -31,6 +32,7 @@ from pygments.lexer import Lexer, RegexLexer  # type: ignore[import-untyped, unu
 from pygments.token import Error, Whitespace, _TokenType  # type: ignore[import-untyped, unused-ignore]
 
 from blog.charsets import charsets_shared
+from blog.firstchars import ASCII, first_chars
 
 Rule = tuple[Callable[[str, int], "re.Match[str] | None"], Any, Any]
 """A processed Pygments rule: (the regex's bound ``match``, action, new state)."""
@@ -114,38 +116,145 @@ def _join(run: Sequence[tuple[Rule, re.Pattern[str]]]) -> list[_Chunk]:
     return [_Chunk(combined.match, by_group, None)]
 
 
-def _chunks(rules: Sequence[Rule]) -> tuple[_Chunk, ...]:
+Run = list[tuple[Rule, re.Pattern[str]]]
+"""Consecutive joinable rules of a state, with their compiled regexes."""
+
+
+def _joined_run(run: Run) -> list[tuple[_Chunk, Run | None]]:
+    """Join a run; each chunk with the run it joins (None for a rule left alone)."""
+    chunks = _join(run)
+    if len(chunks) == 1 and chunks[0].by_group is not None:
+        return [(chunks[0], run)]
+    return [(chunk, None) for chunk in chunks]
+
+
+def _chunks(rules: Sequence[Rule]) -> list[tuple[_Chunk, Run | None]]:
     """Split a state's rules into runs that can be joined, and rules that must stay alone.
 
     Trying the chunks in order still finds the first rule that matches, as Pygments does.
     """
-    chunks: list[_Chunk] = []
-    run: list[tuple[Rule, re.Pattern[str]]] = []
+    chunks: list[tuple[_Chunk, Run | None]] = []
+    run: Run = []
     for rule in rules:
         pattern = _joinable(rule)
         if run and (pattern is None or (pattern.flags ^ run[0][1].flags) & _UNSCOPED):
-            chunks += _join(run)
+            chunks += _joined_run(run)
             run = []
         if pattern is None:
-            chunks.append(_lone(rule))
+            chunks.append((_lone(rule), None))
         else:
             run.append((rule, pattern))
     if run:
-        chunks += _join(run)
-    return tuple(chunks)
+        chunks += _joined_run(run)
+    return chunks
 
 
-class _Tables(dict[str, tuple[_Chunk, ...]]):
+EXPENSIVE = 1000
+"""A rule whose pattern is longer than this (a big Unicode class: an identifier) is tried alone
+when a state's rules are picked for one character: Pygments compiled it already, and joining
+it again with another choice of rules would cost more than it saves."""
+
+
+_CLASSES = {
+    char: chars
+    for chars in (string.ascii_lowercase, string.ascii_uppercase, string.digits)
+    for char in chars
+}
+"""The characters that share the rules picked for them (any other stands for itself)."""
+
+
+def _first(rule: Rule) -> frozenset[str] | None:
+    """Return the ASCII characters a rule's match can start with (None: any, or unknown)."""
+    pattern = getattr(rule[0], "__self__", None)
+    if isinstance(pattern, re.Pattern) and getattr(rule[0], "__name__", None) == "match":
+        return first_chars(pattern)
+    return None
+
+
+class _State:
+    """A state's chunks, and for each ASCII character the fewer chunks that can match there.
+
+    At a position holding ``c`` a rule whose match cannot start with ``c`` (``firstchars``)
+    fails, so trying only the others, in the same order, finds the same first match. The
+    others are joined again (once per distinct choice, when first needed); the whole list
+    serves other characters and the end of the text.
+    """
+
+    def __init__(self, tables: _Tables, chunks: list[tuple[_Chunk, Run | None]]) -> None:
+        self.full = tuple(chunk for chunk, _ in chunks)
+        self.by_char = _ByChar(self)
+        self._tables = tables
+        self._chunks = chunks
+        self._by_class: dict[str, tuple[_Chunk, ...]] = {}
+
+    def picked(self, char: str) -> tuple[_Chunk, ...]:
+        """Return the chunks that can match at a position holding ``char``.
+
+        Characters of one class (lower-case letters, upper-case letters, digits) share one
+        choice: the rules that can start with any of them (fewer regexes to join, each
+        rejecting the others at their first character).
+        """
+        if char not in ASCII:
+            return self.full
+        chars = _CLASSES.get(char, char)
+        found = self._by_class.get(chars)
+        if found is not None:
+            return found
+        picked: list[_Chunk] = []
+        for chunk, run in self._chunks:
+            if run is None:
+                first = _first(chunk.rule) if chunk.rule is not None else None
+                if first is None or not first.isdisjoint(chars):
+                    picked.append(chunk)
+                continue
+            kept = [(r, p) for r, p in run if (f := _first(r)) is None or not f.isdisjoint(chars)]
+            if len(kept) == len(run):
+                picked.append(chunk)
+            elif kept:
+                picked += self._tables.joined(kept)
+        found = self._by_class[chars] = tuple(picked)
+        return found
+
+
+class _ByChar(dict[str, tuple[_Chunk, ...]]):
+    def __init__(self, state: _State) -> None:
+        super().__init__()
+        self.state = state
+
+    def __missing__(self, char: str) -> tuple[_Chunk, ...]:
+        picked = self[char] = self.state.picked(char)
+        return picked
+
+
+class _Tables(dict[str, _State]):
     """A lexer's states, each joined the first time the lexer enters it."""
 
     def __init__(self, tokendefs: dict[str, Sequence[Rule]]) -> None:
         super().__init__()
         self.tokendefs = tokendefs
+        self._joined: dict[tuple[int, ...], list[_Chunk]] = {}
 
-    def __missing__(self, name: str) -> tuple[_Chunk, ...]:
+    def __missing__(self, name: str) -> _State:
         with charsets_shared():
-            chunks = self[name] = _chunks(self.tokendefs[name])
-        return chunks
+            state = self[name] = _State(self, _chunks(self.tokendefs[name]))
+        return state
+
+    def joined(self, run: Run) -> list[_Chunk]:
+        """Return chunks trying ``run``'s rules in order: long ones alone, the rest joined."""
+        key = tuple(id(rule) for rule, _ in run)
+        found = self._joined.get(key)
+        if found is None:
+            found, cheap = [], list[tuple[Rule, re.Pattern[str]]]()
+            for rule, pattern in run:
+                if len(pattern.pattern) > EXPENSIVE:
+                    found += [chunk for chunk, _ in _joined_run(cheap)] if cheap else []
+                    found.append(_lone(rule))
+                    cheap = []
+                else:
+                    cheap.append((rule, pattern))
+            found += [chunk for chunk, _ in _joined_run(cheap)] if cheap else []
+            self._joined[key] = found
+        return found
 
 
 _TABLES: dict[int, _Tables] = {}
@@ -224,20 +333,22 @@ def get_tokens_unprocessed(
     """
     tables = _tables(lexer)
     pos = 0
+    end = len(text)
     statestack = list(stack)
-    chunks = tables[statestack[-1]]
+    state = tables[statestack[-1]]
     while True:
+        chunks = state.by_char[text[pos]] if pos < end else state.full
         for match, by_group, rule in chunks:  # noqa: B007 (used after the break)
             m = match(text, pos)
             if m is not None:
                 break
         else:
             # No rule matched: Pygments' fallback, an error token or a newline back to root.
-            if pos >= len(text):
+            if pos >= end:
                 break
             if text[pos] == "\n":
                 statestack = ["root"]
-                chunks = tables["root"]
+                state = tables["root"]
                 yield pos, Whitespace, "\n"
             else:
                 yield pos, Error, text[pos]
@@ -273,4 +384,4 @@ def get_tokens_unprocessed(
                 statestack.append(statestack[-1])
             else:
                 raise AssertionError(f"wrong state def: {new_state!r}")
-            chunks = tables[statestack[-1]]
+            state = tables[statestack[-1]]
