@@ -39,6 +39,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -293,49 +294,82 @@ def hugo_binary() -> str:
     return found
 
 
-def run_ours(
-    site: Path, edited: Path, cold_runs: int, runs: int
-) -> tuple[dict[str, list[Run]], str]:
-    """Our runs, and what a last build (of the restored post) printed."""
+@dataclass
+class Tool:
+    """How to time one tool on its site folder: each scenario's command and preparation."""
+
+    name: str
+    site: Path
+    cold: Callable[[int], list[str]]
+    """The command of cold run n (after ``before_cold``)."""
+    build: list[str]
+    """The command of a warm or edited build."""
+    before_cold: Callable[[], None]
+    """What to delete before each cold run."""
+    last: Callable[[], str]
+    """Build once more (the restored post) and return what it printed worth showing."""
+    results: dict[str, list[Run]] = field(default_factory=lambda: {n: [] for n in SCENARIOS})
+
+
+def ours_tool(site: Path) -> Tool:
     blog = blog_command()
-    results: dict[str, list[Run]] = {name: [] for name in SCENARIOS}
     shutil.rmtree(site / ".cache", ignore_errors=True)  # nothing else to delete: a new site
-    for n in range(cold_runs):
-        out = COLD_OUTPUTS.format(n=n)
-        results["cold"].append(
-            _timed("ours cold", n, [*blog, "build", "--no-cache", "-d", out], site)
-        )
-    _untimed([*blog, "build", "-q"], site)  # fill public/ and .cache/ for the warm runs
-    for n in range(runs):
-        results["warm"].append(_timed("ours warm", n, [*blog, "build"], site))
-    for n in range(runs):
-        with Edited(site / edited, n):
-            results["edit"].append(_timed("ours edit", n, [*blog, "build"], site))
-    return results, _untimed([*blog, "build"], site)  # rebuild the restored post
+    return Tool(
+        name="ours",
+        site=site,
+        cold=lambda n: [*blog, "build", "--no-cache", "-d", COLD_OUTPUTS.format(n=n)],
+        build=[*blog, "build"],
+        before_cold=lambda: None,
+        last=lambda: _untimed([*blog, "build"], site),
+    )
 
 
-def run_hugo(
-    site: Path, edited: Path, cold_runs: int, runs: int
-) -> tuple[dict[str, list[Run]], str]:
-    """Hugo's runs, and the warnings of a last build (--quiet hides them)."""
+def hugo_tool(site: Path) -> Tool:
     hugo = [hugo_binary(), "--quiet", "--cacheDir", str(site / ".hugo_cache")]
-    results: dict[str, list[Run]] = {name: [] for name in SCENARIOS}
-    for n in range(cold_runs):
+
+    def before_cold() -> None:
         for name in ("resources", ".hugo_cache"):
             shutil.rmtree(site / name, ignore_errors=True)
-        out = COLD_OUTPUTS.format(n=n)
-        results["cold"].append(_timed("Hugo cold", n, [*hugo, "--destination", out], site))
-    _untimed(hugo, site)  # fill public/: the warm runs are Hugo's second build
-    for n in range(runs):
-        results["warm"].append(_timed("Hugo 2nd build", n, hugo, site))
-    for n in range(runs):
-        with Edited(site / edited, n):
-            results["edit"].append(_timed("Hugo edit", n, hugo, site))
-    loud = [hugo[0], "--logLevel", "warn", *hugo[2:]]
-    output = _untimed(loud, site)  # rebuild the restored post
-    return results, "\n".join(
-        line for line in output.splitlines() if line.startswith(("WARN", "ERROR"))
+
+    def last() -> str:
+        output = _untimed([hugo[0], "--logLevel", "warn", *hugo[2:]], site)
+        lines = output.splitlines()
+        return "\n".join(line for line in lines if line.startswith(("WARN", "ERROR")))
+
+    return Tool(
+        name="Hugo",
+        site=site,
+        cold=lambda n: [*hugo, "--destination", COLD_OUTPUTS.format(n=n)],
+        build=hugo,
+        before_cold=before_cold,
+        last=last,
     )
+
+
+def run_interleaved(tools: list[Tool], edited: Path, cold_runs: int, runs: int) -> list[str]:
+    """Time every tool run by run, taking turns, so both meet the same machine and disk.
+
+    (One tool's runs after the other's met a different disk: on this project's test machine
+    whichever ran first paid for the files the setup had just deleted and copied.) Returns
+    what each tool's last build printed.
+    """
+    for n in range(cold_runs):
+        for tool in tools:
+            tool.before_cold()
+            label = f"{tool.name} cold"
+            tool.results["cold"].append(_timed(label, n, tool.cold(n), tool.site))
+    for tool in tools:
+        _untimed(tool.build, tool.site)  # the warm runs follow a full build (Hugo: 2nd build)
+    for n in range(runs):
+        for tool in tools:
+            label = "Hugo 2nd build" if tool.name == "Hugo" else f"{tool.name} warm"
+            tool.results["warm"].append(_timed(label, n, tool.build, tool.site))
+    for n in range(runs):
+        for tool in tools:
+            with Edited(tool.site / edited, n):
+                label = f"{tool.name} edit"
+                tool.results["edit"].append(_timed(label, n, tool.build, tool.site))
+    return [tool.last() for tool in tools]  # rebuild the restored post
 
 
 def _untimed(command: list[str], cwd: Path) -> str:
@@ -590,9 +624,11 @@ def main() -> None:
         source = corpus(args.bench_dir, posts)
         sites = make_sites(source, work, posts)
         print(f"\n{posts:,} posts (edited post: {sites.edited})", flush=True)
-        ours, ours_log = run_ours(sites.ours, sites.edited, cold_runs, args.runs)
-        hugo_runs, hugo_log = run_hugo(sites.hugo, sites.edited, cold_runs, args.runs)
-        result = SizeResult(posts, ours, hugo_runs, ours_log=ours_log, hugo_log=hugo_log)
+        ours, theirs = ours_tool(sites.ours), hugo_tool(sites.hugo)
+        ours_log, hugo_log = run_interleaved([ours, theirs], sites.edited, cold_runs, args.runs)
+        result = SizeResult(
+            posts, ours.results, theirs.results, ours_log=ours_log, hugo_log=hugo_log
+        )
         result.problems = spot_check(sites, source)
         result.notes = notes_from(result)
         results.append(result)
