@@ -385,16 +385,20 @@ def render_plain_text(body: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-_MAY_LINK = re.compile(r"[\[:@]|www\.")
-"""What inline text needs to hold a link: ``[`` (links, images, references), or an
-autolink's ``:`` (a scheme), ``@`` (an email) or ``www.``."""
+def _may_link(text: str) -> bool:
+    """Whether inline text can hold a link.
+
+    That takes a ``[`` (links, images, references), or an autolink's ``:`` (a scheme), ``@``
+    (an email) or ``www.``; four scans in C are faster than one regex.
+    """
+    return "[" in text or ":" in text or "@" in text or "www." in text
 
 
 def _collect_links(tokens: Sequence[Token], line_offset: int) -> tuple[Link, ...]:
     """Return every link and image target with the file line it is on."""
     links: list[Link] = []
     for token in tokens:
-        if token.type == "inline" and token.children and _MAY_LINK.search(token.content):
+        if token.type == "inline" and token.children and _may_link(token.content):
             first = (token.map[0] if token.map else 0) + 1 + line_offset
             _collect_inline_links(token.children, first, links)
     return tuple(links)
