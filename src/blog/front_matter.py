@@ -19,6 +19,7 @@ from typing import Any, Literal
 import yaml
 
 from blog.errors import Diagnostic
+from blog.fastyaml import FlatReader
 
 Format = Literal["yaml", "toml", "json", "none"]
 
@@ -83,6 +84,8 @@ def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
 
 _KeyLineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_FLAT = FlatReader(_KeyLineLoader(""))
+"""Flat front matter, read with the loader's resolver and constructors (``fastyaml``)."""
 
 
 def parse_front_matter(
@@ -223,8 +226,12 @@ def _load_yaml_entries(source: str, first_line: int) -> list[_Entry]:
     """Compose the YAML and construct it key by key, keeping each top-level key's line.
 
     libyaml does the work; when it finds an error, the pure-Python parser reads the text again
-    for its clearer messages (the hints match them).
+    for its clearer messages (the hints match them). A flat mapping of simple lines is read
+    line by line instead (``fastyaml``), with the loader's resolver and constructors.
     """
+    flat = _FLAT.entries(source, first_line)
+    if flat is not None:
+        return flat
     try:
         return _entries_with(_FastLoader, source, first_line)
     except yaml.MarkedYAMLError:

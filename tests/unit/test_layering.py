@@ -29,7 +29,7 @@ OWNERS = {
     "pygments": {"markdown", "highlight", "fastlex"},
     "jinja2": {"templates", "jinjafast", "shortcode_templates"},
     "markupsafe": {"templates", "jinjafast", "shortcode_templates"},
-    "yaml": {"configfile", "front_matter"},
+    "yaml": {"configfile", "front_matter", "fastyaml"},
     "frontmatter": {"front_matter"},
     "watchdog": {"watch"},
     "click": {"cli", "errors"},
