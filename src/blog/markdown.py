@@ -41,7 +41,6 @@ from blog.headings import (
     parse_heading_attrs,
 )
 from blog.highlight import highlight_css, render_code_block, suggest_language
-from blog.mathml import math_plugin
 from blog.model import Link, TocEntry
 from blog.summary import auto_summary_end, close_open_tags
 
@@ -221,6 +220,8 @@ def configured_parser(options: MarkdownOptions, *, math: bool = False) -> Markdo
     md.add_render_rule("html_block", _render_html_block)
     md.add_render_rule("html_inline", _render_html_inline)
     if math:
+        from blog.mathml import math_plugin  # here: 3 ms of every start, for pages with math
+
         md.use(math_plugin)
     if options.emoji:
         md.use(emoji_plugin)
