@@ -114,6 +114,7 @@ def _related_map(
         for t in tax.terms
     }
     found: dict[PurePosixPath, tuple[Page, ...]] = {}
+    count = len(newest_first)
     for page in pages:
         own = rank.get(id(page), -1)
         shared: Counter[int] = Counter()
@@ -121,8 +122,10 @@ def _related_map(
             for ref in refs:
                 shared.update(term_ranks.get((ref.taxonomy, ref.slug), ()))
         shared.pop(own, None)
-        best = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:RELATED_LIMIT]
-        found[page.source] = tuple(newest_first[i] for i, _ in best)
+        # Most shared terms first, then newest: one int per candidate (its position less
+        # `count` per shared term) sorts so, in C.
+        best = sorted([i - n * count for i, n in shared.items()])[:RELATED_LIMIT]
+        found[page.source] = tuple(newest_first[key % count] for key in best)
     return found
 
 
