@@ -38,7 +38,7 @@ from blog.templates import (
     make_environment,
     template_fingerprint,
 )
-from blog.writer import StaleOutput
+from blog.treefiles import StaleOutput
 
 log = logging.getLogger(__name__)
 

@@ -26,10 +26,10 @@ from typing import BinaryIO
 from blog import journal
 from blog.errors import BlogError
 from blog.splice import Data, Pieces
+from blog.treefiles import StaleOutput
 from blog.urls import is_safe_output
 from blog.writer import (
     MARKER,
-    StaleOutput,
     WriteReport,
     check_output_dir,
     digest_of_bytes,

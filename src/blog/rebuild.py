@@ -46,7 +46,8 @@ from blog.quick import (
 from blog.results import BuildOptions, BuildResult, BuildStats
 from blog.splice import Data
 from blog.templates import THEME_DIR, make_environment, template_fingerprint
-from blog.writer import StaleOutput, WriteReport
+from blog.treefiles import StaleOutput
+from blog.writer import WriteReport
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

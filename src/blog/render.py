@@ -19,8 +19,9 @@ from blog.plan import CopyOutput, DataOutput, LazyOutput, Output, TemplateOutput
 from blog.site import Site
 from blog.splice import Stream
 from blog.templates import THEME_DIR, Environment
+from blog.treefiles import KEEP
 from blog.workers import write_templates
-from blog.writer import KEEP, WriteReport, open_site
+from blog.writer import WriteReport, open_site
 
 
 def static_outputs(sites: tuple[Site, ...]) -> list[Output]:

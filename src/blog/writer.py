@@ -24,7 +24,8 @@ from pathlib import Path, PurePosixPath
 
 from blog import journal
 from blog.errors import BlogError
-from blog.splice import Data, Pieces, Stream
+from blog.splice import Data, Stream
+from blog.treefiles import Keep, StaleOutput, place_file, replace_file, write_stream
 from blog.urls import is_safe_output
 
 log = logging.getLogger(__name__)
@@ -32,20 +33,6 @@ log = logging.getLogger(__name__)
 MARKER = ".blog-output"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
-
-
-class Keep:
-    """Marks an output whose bytes are unchanged: the previous file is linked, not rewritten."""
-
-    def __repr__(self) -> str:
-        return "KEEP"
-
-
-KEEP = Keep()
-
-
-class StaleOutput(Exception):
-    """An output marked KEEP has no previous file to keep: render everything again."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -250,23 +237,40 @@ class Staging:
         rel = rel_path.as_posix()
         if rel not in self.paths:
             raise ValueError(f"{rel} is not a planned output")
+        if isinstance(data, Stream) and rel not in self.live and rel not in self.held:
+            # Nothing to compare with: made once, written and digested together.
+            found: list[str] = []
+            self._make(rel, lambda path: found.append(write_stream(path, data)), is_new=True)
+            return found[-1]
         digest = _digest_of(data, self.live.get(rel))
         if self.held.get(rel) == digest:
             return digest
+        is_live_same = self.live.get(rel) == digest
+        live_file = self.out_dir / rel
+        self._make(
+            rel,
+            lambda target: replace_file(
+                target, live_file, data, is_live_same=is_live_same, is_new=rel not in self.held
+            ),
+        )
+        return digest
+
+    def _make(self, rel: str, make: Callable[[Path], None], *, is_new: bool = False) -> None:
+        """Make the tree's file ``rel`` with ``make`` (``is_new``: through ``place_file``)."""
         target = self.tree / rel
         try:
             if target.parent not in self._made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 self._made.add(target.parent)
-            is_live_same = self.live.get(rel) == digest
-            is_new = rel not in self.held
-            _replace(target, self.out_dir / rel, data, is_live_same=is_live_same, is_new=is_new)
+            if is_new:
+                place_file(target, make, is_new=True)
+            else:
+                make(target)
         except StaleOutput:
             raise  # nothing was written
         except BaseException:
             self._is_known = False  # a temporary file may be left behind
             raise
-        return digest
 
     def record(self, rel: PurePosixPath, digest: str) -> None:
         """Remember that the tree holds output ``rel`` with ``digest``."""
@@ -326,72 +330,6 @@ def _write_manifest(tree: Path, files: Mapping[str, str]) -> None:
 def manifest_text(files: Mapping[str, str]) -> str:
     """Return a tree's manifest file: compact JSON, paths sorted."""
     return json.dumps({"blog": 1, "files": dict(sorted(files.items()))}, separators=(",", ":"))
-
-
-def _replace(
-    target: Path,
-    live_file: Path,
-    data: Data | Stream | Path | Keep,
-    *,
-    is_live_same: bool,
-    is_new: bool,
-) -> None:
-    """Put new content at ``target`` without touching a file it may share an inode with.
-
-    When the live site has the same file, it is hard-linked rather than written. ``is_new``:
-    the tree holds nothing at ``target`` (the file is made in place, no temporary file).
-    """
-    if is_live_same or isinstance(data, Keep):
-        try:
-            _place(target, lambda path: os.link(live_file, path), is_new=is_new)
-            return
-        except OSError:
-            if isinstance(data, Keep):
-                raise StaleOutput from None
-    if isinstance(data, Keep):
-        raise StaleOutput
-    _place(target, lambda path: _create(path, data), is_new=is_new)
-
-
-def _place(target: Path, make: Callable[[Path], None], *, is_new: bool) -> None:
-    """Make a file at ``target`` with ``make(path)``, never writing through an existing file.
-
-    A new path is made in place (the tree has no manifest until it is complete, so a half
-    made file is never trusted); an existing one is replaced through a temporary file and a
-    rename, since its inode may be shared with the live site.
-    """
-    if is_new:
-        try:
-            make(target)
-            return
-        except FileExistsError:
-            pass  # the manifest did not list it: replace it all the same
-    temp = target.with_name(f".{target.name}.blog-tmp")
-    try:
-        make(temp)
-    except FileExistsError:
-        temp.unlink()
-        make(temp)
-    temp.replace(target)
-
-
-def _create(path: Path, data: Data | Stream | Path) -> None:
-    """Create ``path`` (it must not exist) holding ``data`` or a copy of the file ``data``."""
-    if isinstance(data, Path):
-        with data.open("rb") as source, path.open("xb") as out:
-            shutil.copyfileobj(source, out)
-        return
-    if isinstance(data, Pieces | Stream):
-        with path.open("xb") as out:
-            data.write_to(out)
-        return
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-    finally:
-        os.close(fd)
 
 
 def _remove_empty_parents(tree: Path, removed: Path) -> None:
