@@ -30,10 +30,10 @@ _ITEMS = re.compile(r""""([^"\\]*)"|'([^']*)'""")
 # A plain scalar of letters, digits and a few marks, none of which can start a comment, a
 # flow collection, an alias, a tag or a block scalar here.
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._+\-/:,]*")
-# Characters YAML reads as line breaks, refuses (yaml.reader), or gives meaning to here.
-_UNUSUAL = re.compile(
-    "[^\x0a\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029]"
-)
+# Characters YAML refuses (yaml.reader's own class, compiled already), and those it reads as
+# line breaks or tabs or a byte-order mark.
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+_UNUSUAL = re.compile("[\t\r\x85\u2028\u2029\ufeff]")
 _UNSURE = object()
 
 
@@ -55,7 +55,7 @@ class FlatReader:
 
         ``first_line`` is the file line of ``source``'s first line.
         """
-        if _UNUSUAL.search(source):
+        if _UNUSUAL.search(source) or _NON_PRINTABLE.search(source):
             return None
         entries: list[Entry] = []
         for index, line in enumerate(source.split("\n")):
