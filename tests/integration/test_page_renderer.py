@@ -43,6 +43,7 @@ def test_workers_start_early_and_take_chunks_as_they_fill(
         # sent while "reading": all of the first MIN_PARALLEL at once, then chunk by chunk
         assert len(renderer.futures) >= (300 - workers.MIN_PARALLEL) // renderer.size
         parallel = renderer.results()
+        assert renderer.futures == []  # each dropped once read (it holds its pickled chunk)
     monkeypatch.setenv("BLOG_WORKERS", "1")
     with PageRenderer(settings, len(todo)) as renderer:
         for job in todo:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import copyreg
+import io
 import pickle
+import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import pytest
 
-from blog.fastpickle import dumps, make, register
+from blog.fastpickle import dumps, fast_reducers, make, register
 from blog.model import Link, Page, TermRef
 
 PATHS = [
@@ -59,3 +62,25 @@ def test_a_dataclass_of_one_field_comes_back_equal() -> None:
 @dataclass(frozen=True, slots=True)
 class _OneField:
     value: str
+
+
+def test_the_workers_reducers_round_trip_with_path_parts_interned() -> None:
+    page = Page(
+        source=PurePosixPath("posts/p.md"),
+        file_path=Path("/site/content/posts/p.md"),
+        section="posts",
+        title="P",
+        slug="p",
+        url="/posts/p/",
+        links=(Link(target="a.md", line=3),),
+        terms={"tags": (TermRef(taxonomy="tags", name="A", slug="a", url="/tags/a/"),)},
+    )
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, **fast_reducers()}
+    pickler.dump([page, page.source, page.file_path])
+    back, source, file_path = pickle.loads(buffer.getvalue())
+    assert back == page and (source, file_path) == (page.source, page.file_path)
+    assert b"fastpickle" in buffer.getvalue()  # the fast form, not the default
+    for path in (back.source, back.file_path, source, file_path):
+        assert all(part is sys.intern(part) for part in path.parts)  # as pathlib's own
