@@ -35,8 +35,8 @@ def test_paths_come_back_equal_and_usable(path: PurePosixPath) -> None:
     assert back / "child" == path / "child" and back.parent == path.parent
 
 
-def test_a_page_comes_back_equal() -> None:
-    page = Page(
+def _page() -> Page:
+    return Page(
         source=PurePosixPath("posts/p.md"),
         file_path=Path("/site/content/posts/p.md"),
         section="posts",
@@ -44,8 +44,13 @@ def test_a_page_comes_back_equal() -> None:
         slug="p",
         url="/posts/p/",
         terms={"tags": (TermRef(taxonomy="tags", name="A", slug="a", url="/tags/a/"),)},
+        links=(Link(target="a.md", line=3),),
         html="<p>x</p>",
     )
+
+
+def test_a_page_comes_back_equal() -> None:
+    page = _page()
     assert pickle.loads(dumps(page)) == page
 
 
@@ -65,16 +70,7 @@ class _OneField:
 
 
 def test_the_workers_reducers_round_trip_with_path_parts_interned() -> None:
-    page = Page(
-        source=PurePosixPath("posts/p.md"),
-        file_path=Path("/site/content/posts/p.md"),
-        section="posts",
-        title="P",
-        slug="p",
-        url="/posts/p/",
-        links=(Link(target="a.md", line=3),),
-        terms={"tags": (TermRef(taxonomy="tags", name="A", slug="a", url="/tags/a/"),)},
-    )
+    page = _page()
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = {**copyreg.dispatch_table, **fast_reducers()}
