@@ -119,34 +119,38 @@ def _join(run: Sequence[tuple[Rule, re.Pattern[str]]]) -> list[_Chunk]:
 Run = list[tuple[Rule, re.Pattern[str]]]
 """Consecutive joinable rules of a state, with their compiled regexes."""
 
-
-def _joined_run(run: Run) -> list[tuple[_Chunk, Run | None]]:
-    """Join a run; each chunk with the run it joins (None for a rule left alone)."""
-    chunks = _join(run)
-    if len(chunks) == 1 and chunks[0].by_group is not None:
-        return [(chunks[0], run)]
-    return [(chunk, None) for chunk in chunks]
+Segment = tuple[Run, Rule | None]
+"""A run of rules to join (and None), or a rule that stays alone (after an empty run)."""
 
 
-def _chunks(rules: Sequence[Rule]) -> list[tuple[_Chunk, Run | None]]:
+def _segments(rules: Sequence[Rule]) -> list[Segment]:
     """Split a state's rules into runs that can be joined, and rules that must stay alone.
 
-    Trying the chunks in order still finds the first rule that matches, as Pygments does.
+    Trying them in order still finds the first rule that matches, as Pygments does.
     """
-    chunks: list[tuple[_Chunk, Run | None]] = []
+    segments: list[Segment] = []
     run: Run = []
     for rule in rules:
         pattern = _joinable(rule)
         if run and (pattern is None or (pattern.flags ^ run[0][1].flags) & _UNSCOPED):
-            chunks += _joined_run(run)
+            segments.append((run, None))
             run = []
         if pattern is None:
-            chunks.append((_lone(rule), None))
+            segments.append(([], rule))
         else:
             run.append((rule, pattern))
     if run:
-        chunks += _joined_run(run)
-    return chunks
+        segments.append((run, None))
+    return segments
+
+
+def _chunks(segments: Sequence[Segment]) -> tuple[_Chunk, ...]:
+    """Return the chunks trying every rule of a state: each run joined, the others alone."""
+    return tuple(
+        chunk
+        for run, rule in segments
+        for chunk in (_join(run) if run else [_lone(rule)])  # type: ignore[arg-type]
+    )
 
 
 EXPENSIVE = 1000
@@ -172,20 +176,37 @@ def _first(rule: Rule) -> frozenset[str] | None:
 
 
 class _State:
-    """A state's chunks, and for each ASCII character the fewer chunks that can match there.
+    """A state's rules, and for each ASCII character the fewer chunks that can match there.
 
     At a position holding ``c`` a rule whose match cannot start with ``c`` (``firstchars``)
-    fails, so trying only the others, in the same order, finds the same first match. The
-    others are joined again (once per distinct choice, when first needed); the whole list
-    serves other characters and the end of the text.
+    fails, so trying only the others, in the same order, finds the same first match; at the
+    end of the text only a rule that can match nothing can match. Each choice is joined when
+    first needed; every rule of the state (``full``, joined when first asked for: the regex
+    with all of them is the slowest to compile) serves the other characters.
     """
 
-    def __init__(self, tables: _Tables, chunks: list[tuple[_Chunk, Run | None]]) -> None:
-        self.full = tuple(chunk for chunk, _ in chunks)
+    def __init__(self, tables: _Tables, segments: list[Segment]) -> None:
         self.by_char = _ByChar(self)
         self._tables = tables
-        self._chunks = chunks
+        self._segments = segments
+        self._full: tuple[_Chunk, ...] | None = None
+        self._end: tuple[_Chunk, ...] | None = None
         self._by_class: dict[str, tuple[_Chunk, ...]] = {}
+
+    @property
+    def full(self) -> tuple[_Chunk, ...]:
+        """The chunks trying every rule of the state."""
+        if self._full is None:
+            with charsets_shared():
+                self._full = _chunks(self._segments)
+        return self._full
+
+    @property
+    def end(self) -> tuple[_Chunk, ...]:
+        """The chunks that can match at the end of the text (only those that can be empty)."""
+        if self._end is None:
+            self._end = self._pick(lambda first: first is None)
+        return self._end
 
     def picked(self, char: str) -> tuple[_Chunk, ...]:
         """Return the chunks that can match at a position holding ``char``.
@@ -198,22 +219,25 @@ class _State:
             return self.full
         chars = _CLASSES.get(char, char)
         found = self._by_class.get(chars)
-        if found is not None:
-            return found
-        picked: list[_Chunk] = []
-        for chunk, run in self._chunks:
-            if run is None:
-                first = _first(chunk.rule) if chunk.rule is not None else None
-                if first is None or not first.isdisjoint(chars):
-                    picked.append(chunk)
-                continue
-            kept = [(r, p) for r, p in run if (f := _first(r)) is None or not f.isdisjoint(chars)]
-            if len(kept) == len(run):
-                picked.append(chunk)
-            elif kept:
-                picked += self._tables.joined(kept)
-        found = self._by_class[chars] = tuple(picked)
+        if found is None:
+            found = self._by_class[chars] = self._pick(
+                lambda first: first is None or not first.isdisjoint(chars)
+            )
         return found
+
+    def _pick(self, keeps: Callable[[frozenset[str] | None], bool]) -> tuple[_Chunk, ...]:
+        """Return the chunks of the rules ``keeps`` accepts by their first characters."""
+        picked: list[_Chunk] = []
+        for run, rule in self._segments:
+            if not run:
+                assert rule is not None
+                if keeps(_first(rule)):
+                    picked.append(_lone(rule))
+                continue
+            kept = [(r, p) for r, p in run if keeps(_first(r))]
+            if kept:
+                picked += self._tables.joined(kept)
+        return tuple(picked)
 
 
 class _ByChar(dict[str, tuple[_Chunk, ...]]):
@@ -235,8 +259,7 @@ class _Tables(dict[str, _State]):
         self._joined: dict[tuple[int, ...], list[_Chunk]] = {}
 
     def __missing__(self, name: str) -> _State:
-        with charsets_shared():
-            state = self[name] = _State(self, _chunks(self.tokendefs[name]))
+        state = self[name] = _State(self, _segments(self.tokendefs[name]))
         return state
 
     def joined(self, run: Run) -> list[_Chunk]:
@@ -245,14 +268,15 @@ class _Tables(dict[str, _State]):
         found = self._joined.get(key)
         if found is None:
             found, cheap = [], list[tuple[Rule, re.Pattern[str]]]()
-            for rule, pattern in run:
-                if len(pattern.pattern) > EXPENSIVE:
-                    found += [chunk for chunk, _ in _joined_run(cheap)] if cheap else []
-                    found.append(_lone(rule))
-                    cheap = []
-                else:
-                    cheap.append((rule, pattern))
-            found += [chunk for chunk, _ in _joined_run(cheap)] if cheap else []
+            with charsets_shared():
+                for rule, pattern in run:
+                    if len(pattern.pattern) > EXPENSIVE:
+                        found += _join(cheap) if cheap else []
+                        found.append(_lone(rule))
+                        cheap = []
+                    else:
+                        cheap.append((rule, pattern))
+                found += _join(cheap) if cheap else []
             self._joined[key] = found
         return found
 
@@ -337,7 +361,7 @@ def get_tokens_unprocessed(
     statestack = list(stack)
     state = tables[statestack[-1]]
     while True:
-        chunks = state.by_char[text[pos]] if pos < end else state.full
+        chunks = state.by_char[text[pos]] if pos < end else state.end
         for match, by_group, rule in chunks:  # noqa: B007 (used after the break)
             m = match(text, pos)
             if m is not None:

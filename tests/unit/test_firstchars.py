@@ -7,7 +7,9 @@ import re
 import string
 
 import pytest
+from pygments.lexer import RegexLexer
 from pygments.lexers import get_lexer_by_name
+from pygments.token import Name, Punctuation, Text
 
 from blog import fastlex
 from blog.firstchars import ASCII, first_chars
@@ -116,3 +118,18 @@ def test_a_state_tries_only_the_rules_that_can_start_at_a_character() -> None:
     assert state.by_char["a"] is state.by_char["z"]  # one choice per class of characters
     code = "import os\n\ndef f(a, b=2):\n    return [x ** 2 for x in a]  # é\n"
     assert list(fastlex.lex(lexer, code)) == list(lexer.get_tokens(code))
+
+
+def test_at_the_end_of_the_text_only_rules_that_match_nothing_are_tried() -> None:
+    class EndsInside(RegexLexer):
+        tokens = {  # noqa: RUF012
+            "root": [(r"\(", Punctuation, "inner"), (r"\w+", Name), (r"\s+", Text)],
+            "inner": [(r"\w+", Name), (r"", Text, "#pop")],  # an empty token, then back
+        }
+
+    lexer = EndsInside()
+    for code in ("a (b", "(x", "(", "a b (c d"):
+        assert list(fastlex.lex(lexer, code)) == list(lexer.get_tokens(code)), code
+        assert list(fastlex.get_tokens_unprocessed(lexer, code)) == list(
+            lexer.get_tokens_unprocessed(code)
+        )
