@@ -10,7 +10,7 @@ from pygments.lexers import get_lexer_by_name
 
 from blog import charsets
 from blog.charsets import charsets_shared
-from blog.fastlex import _tables
+from blog.lexstates import tables
 
 compiler: Any = getattr(re, "_compiler", None)
 parser: Any = getattr(re, "_parser", None)
@@ -70,8 +70,8 @@ def test_the_memo_is_used_only_inside_the_block_and_blocks_nest() -> None:
 def test_a_lexer_state_is_joined_with_the_memo() -> None:
     charsets._REMEMBERED.clear()
     lexer = get_lexer_by_name("python")
-    _tables(lexer).pop("name", None)
-    assert _tables(lexer)["name"].full  # joined on first use
+    tables(lexer).pop("name", None)
+    assert tables(lexer)["name"].full  # joined on first use
     assert charsets._REMEMBERED  # the identifier classes of the state were remembered
 
 

@@ -20,7 +20,7 @@ from pygments.lexer import (
 from pygments.lexers import get_all_lexers, get_lexer_by_name
 from pygments.token import Comment, Keyword, Name, Number, Punctuation, String, Text
 
-from blog import fastlex
+from blog import fastlex, lexstates
 from blog.fastlex import is_accelerated, lex
 
 LANGUAGES = (
@@ -184,7 +184,7 @@ class Tricky(RegexLexer):
 def test_every_kind_of_rule_and_state_change() -> None:
     lexer = Tricky()
     assert is_accelerated(lexer)
-    chunks = fastlex._tables(lexer)["root"].full
+    chunks = lexstates.tables(lexer)["root"].full
     assert [chunk.rule is None for chunk in chunks] == [True, False, False, True]
     rng = random.Random("tricky")
     code = "SELECT ... f(a, 'b' \"c\", g(1)) { ; } <<x> if> [y, 2] # c\n? ) } ( ,,\n{ <" * 2
@@ -207,7 +207,7 @@ def test_joined_regex_keeps_each_rules_flags() -> None:
         }
 
     lexer = Flags()
-    assert len(fastlex._tables(lexer)["root"].full) == 1
+    assert len(lexstates.tables(lexer)["root"].full) == 1
     for code in ("a\nb\nC\nd \n\nx", "A\nbb\nc\r\nD  e"):
         assert_same(lexer, code)
 

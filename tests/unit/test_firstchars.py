@@ -11,7 +11,7 @@ from pygments.lexer import RegexLexer
 from pygments.lexers import get_lexer_by_name
 from pygments.token import Name, Punctuation, Text
 
-from blog import fastlex
+from blog import fastlex, lexstates
 from blog.firstchars import ASCII, first_chars
 
 WORDY = frozenset(string.ascii_letters + string.digits + "_")
@@ -105,13 +105,13 @@ def test_no_rule_of_common_lexers_matches_where_its_first_characters_say_it_cann
     assert answered > len(patterns) // 2
 
 
-def _rules(chunks: tuple[fastlex._Chunk, ...]) -> int:
+def _rules(chunks: tuple[lexstates.Chunk, ...]) -> int:
     return sum(len([r for r in c.by_group if r]) if c.by_group else 1 for c in chunks)
 
 
 def test_a_state_tries_only_the_rules_that_can_start_at_a_character() -> None:
     lexer = get_lexer_by_name("python")
-    state = fastlex._tables(lexer)["root"]
+    state = lexstates.tables(lexer)["root"]
     every = _rules(state.full)
     assert _rules(state.by_char[" "]) < every and _rules(state.by_char["("]) < every // 4
     assert state.by_char["é"] is state.full  # beyond ASCII: every rule

@@ -26,7 +26,7 @@ OWNERS = {
         "emojify",
     },
     "mdit_py_plugins": {"markdown", "headings", "highlight", "mathml"},
-    "pygments": {"markdown", "highlight", "fastlex"},
+    "pygments": {"markdown", "highlight", "fastlex", "lexstates"},
     "jinja2": {"templates", "jinjafast", "shortcode_templates"},
     "markupsafe": {"templates", "jinjafast", "shortcode_templates"},
     "yaml": {"configfile", "front_matter", "fastyaml"},
