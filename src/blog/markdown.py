@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import unescapeAll
@@ -41,6 +40,7 @@ from blog.headings import (
     parse_heading_attrs,
 )
 from blog.highlight import highlight_css, render_code_block, suggest_language
+from blog.linkcontext import VISUALLY_HIDDEN, add_link_context, render_link_context
 from blog.model import Link, TocEntry
 from blog.summary import auto_summary_end, close_open_tags
 
@@ -214,8 +214,8 @@ def configured_parser(options: MarkdownOptions, *, math: bool = False) -> Markdo
     md.validateLink = _is_safe_link  # type: ignore[method-assign]
     md.core.ruler.after("block", "heading_attrs", _parse_safe_heading_attrs)
     md.core.ruler.after("inline", "heading_ids", assign_heading_ids)
-    md.core.ruler.push("link_context", _add_link_context)
-    md.add_render_rule("link_context", _render_link_context)
+    md.core.ruler.push("link_context", add_link_context)
+    md.add_render_rule("link_context", render_link_context)
     md.add_render_rule("fence", _render_fence)
     md.add_render_rule("html_block", _render_html_block)
     md.add_render_rule("html_inline", _render_html_inline)
@@ -226,59 +226,6 @@ def configured_parser(options: MarkdownOptions, *, math: bool = False) -> Markdo
     if options.emoji:
         md.use(emoji_plugin)
     return md
-
-
-# Link texts that say nothing about where they lead (Lighthouse's English list).
-_GENERIC_LINK_TEXT = frozenset(
-    {"click here", "click this", "go", "here", "information", "learn more", "more", "more info",
-     "more information", "right here", "read more", "see more", "start", "this", "link",
-     "continue", "this page", "this link"}
-)  # fmt: skip
-_VISUALLY_HIDDEN = '<span class="visually-hidden">'
-
-
-def _add_link_context(state: StateCore) -> None:
-    """Give links whose text is only "here" or "read more" a visually hidden destination.
-
-    Screen readers then announce "here (aws.amazon.com)" (WCAG technique C7); the author's
-    visible text is unchanged. Only a ``[label]`` link can have such text (an autolink's is
-    its address, with a ``:``, ``@`` or ``www.``), so inline text without ``[`` is skipped.
-    """
-    for block in state.tokens:
-        if block.type != "inline" or not block.children or "[" not in block.content:
-            continue
-        children: list[Token] = []
-        opened: Token | None = None
-        label: list[str] = []
-        for token in block.children:
-            if token.type == "link_open":
-                opened, label = token, []
-            elif token.type in ("text", "code_inline") and opened is not None:
-                label.append(token.content)
-            elif token.type == "link_close" and opened is not None:
-                if "".join(label).strip().lower() in _GENERIC_LINK_TEXT:
-                    context = Token("link_context", "", 0)
-                    context.content = _destination(str(opened.attrs.get("href", "")))
-                    children.append(context)
-                opened = None
-            children.append(token)
-        block.children = children
-
-
-def _destination(href: str) -> str:
-    """Return a short name for where a link leads: its host, or its last path segment."""
-    parts = urlsplit(href)
-    if parts.netloc:
-        return parts.netloc.removeprefix("www.")
-    segment = [p for p in parts.path.split("/") if p]
-    return unquote(segment[-1]).removesuffix(".md") if segment else "this site"
-
-
-def _render_link_context(
-    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: MutableMapping[str, Any]
-) -> str:
-    """Render the hidden destination of a link with a generic text."""
-    return f"{_VISUALLY_HIDDEN} ({html.escape(tokens[idx].content)})</span>"
 
 
 def _is_safe_link(url: str) -> bool:
@@ -369,7 +316,7 @@ def _split_summary(output: str, summary_length: int) -> tuple[str, str, bool]:
     return output, close_open_tags(output[:end].strip()), bool(output[end:].strip())
 
 
-_HIDDEN_CONTEXT = re.compile(re.escape(_VISUALLY_HIDDEN) + r"[^<]*</span>")
+_HIDDEN_CONTEXT = re.compile(re.escape(VISUALLY_HIDDEN) + r"[^<]*</span>")
 
 
 def render_plain_text(body: str) -> str:
@@ -378,7 +325,7 @@ def render_plain_text(body: str) -> str:
     Paragraph ends and ``<br>`` become line breaks, other tags go, and so does the content of
     ``<script>`` and ``<style>`` elements.
     """
-    text = _HIDDEN_CONTEXT.sub("", body) if _VISUALLY_HIDDEN in body else body
+    text = _HIDDEN_CONTEXT.sub("", body) if VISUALLY_HIDDEN in body else body
     text = _SCRIPT_OR_STYLE.sub("", text)
     text = text.replace("\n", " ").replace("</p>", "\n").replace("<br>", "\n")
     text = html.unescape(_TAG.sub("", text))

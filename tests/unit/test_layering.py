@@ -15,6 +15,7 @@ OWNERS = {
         "fastinline",
         "fastcore",
         "fastleaf",
+        "linkcontext",
         "fastblock",
         "fastlist",
         "fasttoken",

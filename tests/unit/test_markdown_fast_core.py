@@ -15,7 +15,8 @@ from blog.fastblock import install_fast_block
 from blog.fastcore import install_fast_core
 from blog.fastinline import PLAIN_TOKENS, install_fast_text
 from blog.fastrender import install_fast_render
-from blog.markdown import _GENERIC_LINK_TEXT, MarkdownOptions, _parser, configured_parser, render
+from blog.linkcontext import GENERIC_LINK_TEXT
+from blog.markdown import MarkdownOptions, _parser, configured_parser, render
 from tests.markdown_parsers import assert_same_on_random_documents, ours_and_markdown_its, parse
 
 OPTIONS = MarkdownOptions()
@@ -140,7 +141,7 @@ def test_the_task_rule_runs_only_on_text_with_a_box() -> None:
         assert next(t.type for t in tokens[3].children or []) == "html_inline"  # the box
 
 
-@pytest.mark.parametrize("label", sorted(_GENERIC_LINK_TEXT))
+@pytest.mark.parametrize("label", sorted(GENERIC_LINK_TEXT))
 @pytest.mark.parametrize(
     "shape",
     ["[{}](https://x.org/a)", "[{}][r]\n\n[r]: https://x.org/a", "[{}]\n\n[{}]: https://x.org/a",
