@@ -13,11 +13,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from blog.dates import to_datetime
 from blog.errors import Diagnostic, Diagnostics
 from blog.front_matter import FrontMatter
 from blog.urls import path_problem, shown_path, term_slug
@@ -42,11 +42,6 @@ _DATE_HINT = (
     "write YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, optionally with an offset such as Z or +01:00 "
     '(e.g. "2019-12-01T10:30:00+01:00"); without one the site\'s timeZone applies'
 )
-# Go's time.String() form and Hugo's "2006-01-02 15:04:05 -0700": a space before the offset.
-_SPACED_OFFSET = re.compile(
-    r"(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d(?::\d\d(?:\.\d+)?)?) ?([+-]\d\d:?\d\d|Z)(?: [A-Z]{2,5})?"
-)
-_WORD_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y")
 _FALSE_WORDS = frozenset({"", "false", "no", "off", "0"})
 _TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
 _TEXT_KEYS = ("slug", "url", "summary", "description", "layout", "type")
@@ -249,43 +244,13 @@ def _read_dates(src: _Source) -> dict[str, datetime]:
             value = src.fm.values.get(key)
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
-            when = _to_datetime(value, src.zone)
+            when = to_datetime(value, src.zone)
             if when is None:
                 message = f"{_name(src, key)} is not a valid date: {_show(value)}"
                 _report(src, "error", key, message, _DATE_HINT)
             else:
                 found[key] = when
     return found
-
-
-def _to_datetime(value: object, zone: ZoneInfo) -> datetime | None:
-    """Read a date, datetime or date string; no offset means ``zone``. None if impossible."""
-    if isinstance(value, str):
-        value = _parse_date_text(value.strip())
-    if isinstance(value, datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=zone)
-    if isinstance(value, date):
-        return datetime.combine(value, time(), tzinfo=zone)
-    return None
-
-
-def _parse_date_text(text: str) -> datetime | None:
-    """Parse the date forms Hugo accepts: ISO 8601 (``Z``, a space for ``T``), RFC 1123 and more."""
-    if match := _SPACED_OFFSET.fullmatch(text):
-        text = f"{match[1]}T{match[2]}{match[3]}"
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        pass
-    for layout in _WORD_DATE_FORMATS:
-        try:
-            return datetime.strptime(text, layout)
-        except ValueError:
-            continue
-    try:
-        return parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
 
 
 def _read_text(src: _Source, key: str) -> str | None:
