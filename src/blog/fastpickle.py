@@ -80,11 +80,8 @@ class FastPickler(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
         """Return the fast form of a registered dataclass or a path; else the default."""
         kind = type(obj)
-        values = _GETTERS.get(kind)
-        if values is not None:
-            return make, (kind, values(obj))
-        if kind is PurePosixPath or isinstance(obj, Path):
-            return _path, (str(obj), kind)
+        if kind in _GETTERS or kind is PurePosixPath or isinstance(obj, Path):
+            return reduce(obj)
         return NotImplemented
 
 

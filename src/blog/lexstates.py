@@ -137,11 +137,16 @@ def _segments(rules: Sequence[Rule]) -> list[Segment]:
 
 def _chunks(segments: Sequence[Segment]) -> tuple[Chunk, ...]:
     """Return the chunks trying every rule of a state: each run joined, the others alone."""
-    return tuple(
-        chunk
-        for run, rule in segments
-        for chunk in (_join(run) if run else [_lone(rule)])  # type: ignore[arg-type]
-    )
+    chunks: list[Chunk] = []
+    for run, rule in segments:
+        chunks += _join(run) if run else [_lone(_alone(rule))]
+    return tuple(chunks)
+
+
+def _alone(rule: Rule | None) -> Rule:
+    """Return the rule of a segment without a run (it always has one)."""
+    assert rule is not None
+    return rule
 
 
 EXPENSIVE = 1000
@@ -221,9 +226,8 @@ class _State:
         picked: list[Chunk] = []
         for run, rule in self._segments:
             if not run:
-                assert rule is not None
-                if keeps(_first(rule)):
-                    picked.append(_lone(rule))
+                if keeps(_first(_alone(rule))):
+                    picked.append(_lone(_alone(rule)))
                 continue
             kept = [(r, p) for r, p in run if keeps(_first(r))]
             if kept:

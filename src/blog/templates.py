@@ -83,7 +83,7 @@ def make_environment(config: Config, compiled_dir: Path | None = None) -> Enviro
         return _setting(site_params, page, key, default)
 
     def flag(page: Any, key: str, default: Any = False) -> bool:
-        # _truthy(setting(page, key, default)), in one call: templates ask it on every page.
+        # _truthy(setting(page, key, default)) with the lookup inline: asked on every page.
         name = key.lower()
         params: Mapping[str, Any] | None = getattr(page, "params", None)
         value = params.get(name) if params else None
@@ -91,9 +91,7 @@ def make_environment(config: Config, compiled_dir: Path | None = None) -> Enviro
             value = site_params.get(name)
             if value is None:
                 value = default
-        if isinstance(value, str):
-            return value.strip().lower() not in _FALSE_WORDS
-        return bool(value)
+        return _truthy(value)
 
     env.globals.update(
         setting=setting,
